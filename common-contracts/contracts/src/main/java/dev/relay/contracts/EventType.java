@@ -1,0 +1,72 @@
+package dev.relay.contracts;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Stable wire names of every event, the record each maps to, its aggregate (and so its topic) and schema version. */
+public enum EventType {
+    ITEM_SUBMITTED("item.submitted", ItemSubmitted.class, AggregateType.IMPORT_ITEM, 1),
+    ITEM_PROBED("item.probed", ItemProbed.class, AggregateType.IMPORT_ITEM, 1),
+    ITEM_PROBE_FAILED("item.probe-failed", ItemProbeFailed.class, AggregateType.IMPORT_ITEM, 1),
+    ITEM_PROVISIONED("item.provisioned", ItemProvisioned.class, AggregateType.IMPORT_ITEM, 1),
+    ITEM_PROVISION_FAILED("item.provision-failed", ItemProvisionFailed.class, AggregateType.IMPORT_ITEM, 1),
+    ITEM_CONFIRMED("item.confirmed", ItemConfirmed.class, AggregateType.IMPORT_ITEM, 1),
+    ITEM_CONFIRMATION_FAILED("item.confirmation-failed", ItemConfirmationFailed.class, AggregateType.IMPORT_ITEM, 1),
+    ITEM_ROLLED_BACK("item.rolled-back", ItemRolledBack.class, AggregateType.IMPORT_ITEM, 1),
+    RUN_COMPLETED("run.completed", RunCompleted.class, AggregateType.IMPORT_RUN, 1),
+    RECONCILE_DRIFT_DETECTED("reconcile.drift-detected", DriftDetected.class, AggregateType.RECONCILE, 1),
+    RECONCILE_COMPLETED("reconcile.completed", ReconcileCompleted.class, AggregateType.RECONCILE, 1),
+    GATEWAY_CONFIG_CHANGED("gateway.config-changed", GatewayConfigChanged.class, AggregateType.GATEWAY_CONFIG, 1),
+    GATEWAY_CHANNEL_COOLED_DOWN(
+            "gateway.channel-cooled-down", ChannelCooledDown.class, AggregateType.GATEWAY_CHANNEL, 1),
+    GATEWAY_CHANNEL_AUTO_DISABLED(
+            "gateway.channel-auto-disabled", ChannelAutoDisabled.class, AggregateType.GATEWAY_CHANNEL, 1),
+    USAGE_RECORDED("usage.recorded", UsageRecorded.class, AggregateType.USAGE, 1);
+
+    private static final Map<String, EventType> BY_WIRE_NAME =
+            Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::wireName, Function.identity()));
+
+    private final String wireName;
+    private final Class<? extends RelayEvent> recordType;
+    private final AggregateType aggregateType;
+    private final int schemaVersion;
+
+    EventType(String wireName, Class<? extends RelayEvent> recordType, AggregateType aggregateType, int schemaVersion) {
+        this.wireName = wireName;
+        this.recordType = recordType;
+        this.aggregateType = aggregateType;
+        this.schemaVersion = schemaVersion;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public Class<? extends RelayEvent> recordType() {
+        return recordType;
+    }
+
+    public AggregateType aggregateType() {
+        return aggregateType;
+    }
+
+    public String topic() {
+        return aggregateType.topic();
+    }
+
+    public int schemaVersion() {
+        return schemaVersion;
+    }
+
+    public static Optional<EventType> fromWireName(String wireName) {
+        return Optional.ofNullable(BY_WIRE_NAME.get(wireName));
+    }
+
+    @Override
+    public String toString() {
+        return wireName;
+    }
+}
