@@ -230,7 +230,7 @@ public abstract class RelayInfrastructure {
         return relayHome().resolve("infra/connect/relay-outbox.json");
     }
 
-    protected static HttpResponse<String> http(HttpRequest request) {
+    public static HttpResponse<String> http(HttpRequest request) {
         try (HttpClient client =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
             return client.send(request, HttpResponse.BodyHandlers.ofString());

@@ -1,0 +1,2 @@
+/** Operator REST front and run projection: import runs, items, stage history and retry trail. */
+package dev.relay.imports;

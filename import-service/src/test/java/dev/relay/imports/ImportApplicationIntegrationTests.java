@@ -1,0 +1,52 @@
+package dev.relay.imports;
+
+import dev.relay.contracts.EventEnvelope;
+import dev.relay.contracts.ItemSubmitted;
+import dev.relay.contracts.SealedSecret;
+import dev.relay.outbox.OutboxWriter;
+import dev.relay.testsupport.ServiceRuntimeContract;
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** import-service runs against the real infrastructure as its own role, in its own schema, and relays its outbox. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ImportApplicationIntegrationTests extends ServiceRuntimeContract {
+
+    @Autowired
+    OutboxWriter outbox;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    @Override
+    protected String schema() {
+        return "imports";
+    }
+
+    @Override
+    protected String role() {
+        return "relay_import";
+    }
+
+    @Override
+    protected String serviceName() {
+        return "import-service";
+    }
+
+    @Override
+    protected WrittenEvent writeEventThroughOutbox() {
+        EventEnvelope e = tx.execute(s -> outbox.append(new ItemSubmitted(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                "https://api.example.test",
+                new SealedSecret("k1", "Y2lwaGVy", "sk-…test"),
+                null,
+                null,
+                Instant.now())));
+        return new WrittenEvent(e.id(), e.topic(), e.aggregateId());
+    }
+}
