@@ -1,0 +1,246 @@
+package dev.relay.simulator.anthropic;
+
+import dev.relay.simulator.content.Fragments;
+import dev.relay.simulator.content.Ids;
+import dev.relay.simulator.content.JsonText;
+import dev.relay.simulator.content.Nodes;
+import dev.relay.simulator.content.ReplyText;
+import dev.relay.simulator.content.Tokens;
+import dev.relay.simulator.content.ToolCalls;
+import dev.relay.simulator.scenario.ApiError;
+import dev.relay.simulator.scenario.ApiFlavor;
+import dev.relay.simulator.scenario.Behavior;
+import dev.relay.simulator.scenario.Replies;
+import dev.relay.simulator.scenario.Scenario;
+import dev.relay.simulator.scenario.SimExchange;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code POST /v1/messages} (Anthropic Messages API, non-streamed and streamed with the canonical event sequence) and
+ * {@code POST /v1/messages/count_tokens}.
+ */
+@Component
+public class MessagesHandler {
+
+    static final byte[] PING = JsonText.utf8("event: ping\ndata: {\"type\": \"ping\"}\n\n");
+    static final byte[] MESSAGE_STOP = JsonText.utf8("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+    static final byte[] STREAM_ERROR = JsonText.utf8("event: error\ndata: {\"type\":\"error\",\"error\":"
+            + "{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n");
+
+    public Mono<ServerResponse> handle(ServerRequest request) {
+        Scenario scenario = SimExchange.scenario(request);
+        JsonNode root = SimExchange.json(request);
+        Mono<ServerResponse> invalid = validate(root, scenario);
+        if (invalid != null) {
+            return invalid;
+        }
+        String model = Nodes.text(root.get("model"));
+        Conversation conversation = Conversation.of(root);
+        JsonNode toolChoice = root.get("tool_choice");
+        List<ToolCalls.Call> calls = ToolCalls.plan(
+                tools(root.get("tools")),
+                mode(toolChoice),
+                "tool".equals(Nodes.text(toolChoice == null ? null : toolChoice.get("type")))
+                        ? Nodes.text(toolChoice.get("name"))
+                        : null,
+                conversation.lastUserText(),
+                scenario.forceToolCall(),
+                scenario.parallelTools(),
+                "toolu_");
+        ReplyText reply = calls.isEmpty() ? ReplyText.of(model, conversation.lastUserText(), scenario.chunks()) : null;
+        int outputTokens = reply != null ? reply.tokens() : toolTokens(calls);
+        String stopReason = reply != null ? "end_turn" : "tool_use";
+        String id = Ids.next("msg_");
+
+        if (!Nodes.bool(root.get("stream"), false)) {
+            StringBuilder out = new StringBuilder(512).append("{\"id\":\"").append(id);
+            out.append("\",\"type\":\"message\",\"role\":\"assistant\",\"model\":");
+            JsonText.quote(out, model).append(",\"content\":[");
+            if (reply != null) {
+                JsonText.quote(out.append("{\"type\":\"text\",\"text\":"), reply.text())
+                        .append('}');
+            } else {
+                for (int i = 0; i < calls.size(); i++) {
+                    ToolCalls.Call call = calls.get(i);
+                    out.append(i == 0 ? "" : ",")
+                            .append("{\"type\":\"tool_use\",\"id\":\"")
+                            .append(call.id());
+                    JsonText.quote(out.append("\",\"name\":"), call.name()).append(",\"input\":");
+                    out.append(call.arguments()).append('}');
+                }
+            }
+            out.append("],\"stop_reason\":\"").append(stopReason).append("\",\"stop_sequence\":null,\"usage\":");
+            usage(out, conversation.inputTokens(), scenario, outputTokens).append('}');
+            return Replies.json(request, JsonText.utf8(out));
+        }
+
+        List<byte[]> events = new ArrayList<>();
+        StringBuilder start = new StringBuilder(384).append("{\"type\":\"message_start\",\"message\":{\"id\":\"");
+        start.append(id).append("\",\"type\":\"message\",\"role\":\"assistant\",\"model\":");
+        JsonText.quote(start, model).append(",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":");
+        usage(start, conversation.inputTokens(), scenario, 1).append("}}");
+        events.add(event("message_start", start));
+        if (reply != null) {
+            events.add(
+                    event(
+                            "content_block_start",
+                            "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"));
+            events.add(PING);
+            for (String piece : reply.chunks()) {
+                StringBuilder delta = new StringBuilder(piece.length() + 96)
+                        .append(
+                                "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":");
+                events.add(event(
+                        "content_block_delta", JsonText.quote(delta, piece).append("}}")));
+            }
+            events.add(event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}"));
+        } else {
+            for (int i = 0; i < calls.size(); i++) {
+                ToolCalls.Call call = calls.get(i);
+                StringBuilder blockStart =
+                        new StringBuilder(192).append("{\"type\":\"content_block_start\",\"index\":");
+                blockStart
+                        .append(i)
+                        .append(",\"content_block\":{\"type\":\"tool_use\",\"id\":\"")
+                        .append(call.id());
+                JsonText.quote(blockStart.append("\",\"name\":"), call.name()).append(",\"input\":{}}}");
+                events.add(event("content_block_start", blockStart));
+                if (i == 0) {
+                    events.add(PING);
+                }
+                List<String> fragments = new ArrayList<>();
+                fragments.add("");
+                fragments.addAll(Fragments.split(call.arguments(), scenario.chunks()));
+                for (String fragment : fragments) {
+                    StringBuilder delta = new StringBuilder(fragment.length() + 112)
+                            .append("{\"type\":\"content_block_delta\",\"index\":")
+                            .append(i)
+                            .append(",\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":");
+                    events.add(event(
+                            "content_block_delta",
+                            JsonText.quote(delta, fragment).append("}}")));
+                }
+                events.add(event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":" + i + "}"));
+            }
+        }
+        events.add(event(
+                "message_delta",
+                "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"" + stopReason
+                        + "\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":" + outputTokens + "}}"));
+        events.add(MESSAGE_STOP);
+        return Replies.sse(request, events, STREAM_ERROR);
+    }
+
+    public Mono<ServerResponse> countTokens(ServerRequest request) {
+        Scenario scenario = SimExchange.scenario(request);
+        JsonNode root = SimExchange.json(request);
+        Mono<ServerResponse> invalid = validate(root, scenario);
+        if (invalid != null) {
+            return invalid;
+        }
+        return Replies.json(
+                request,
+                JsonText.utf8("{\"input_tokens\":" + Conversation.of(root).inputTokens() + "}"));
+    }
+
+    private static Mono<ServerResponse> validate(JsonNode root, Scenario scenario) {
+        if (root == null) {
+            return ApiError.invalidRequest(ApiFlavor.ANTHROPIC, "There was an error parsing the body of your request.")
+                    .toResponse();
+        }
+        String model = Nodes.text(root.get("model"));
+        if (model == null) {
+            return ApiError.invalidRequest(ApiFlavor.ANTHROPIC, "model: Field required")
+                    .toResponse();
+        }
+        if (scenario.is(Behavior.MODELS_ONLY)) {
+            return ApiError.modelNotFound(ApiFlavor.ANTHROPIC, model).toResponse();
+        }
+        JsonNode messages = root.get("messages");
+        if (messages == null || !messages.isArray()) {
+            return ApiError.invalidRequest(ApiFlavor.ANTHROPIC, "messages: Field required")
+                    .toResponse();
+        }
+        return null;
+    }
+
+    private static byte[] event(String name, CharSequence data) {
+        StringBuilder out = new StringBuilder(name.length() + data.length() + 16);
+        out.append("event: ").append(name).append("\ndata: ").append(data).append("\n\n");
+        return JsonText.utf8(out);
+    }
+
+    private static StringBuilder usage(StringBuilder out, int inputTokens, Scenario scenario, int outputTokens) {
+        out.append("{\"input_tokens\":").append(inputTokens);
+        if (scenario.cacheReadTokens() >= 0 || scenario.cacheWriteTokens() >= 0) {
+            out.append(",\"cache_creation_input_tokens\":").append(Math.max(0, scenario.cacheWriteTokens()));
+            out.append(",\"cache_read_input_tokens\":").append(Math.max(0, scenario.cacheReadTokens()));
+        }
+        return out.append(",\"output_tokens\":").append(outputTokens).append('}');
+    }
+
+    private static int toolTokens(List<ToolCalls.Call> calls) {
+        int tokens = 0;
+        for (ToolCalls.Call call : calls) {
+            tokens += 1 + Tokens.words(call.arguments());
+        }
+        return tokens;
+    }
+
+    private static List<ToolCalls.Tool> tools(JsonNode tools) {
+        if (tools == null || !tools.isArray()) {
+            return List.of();
+        }
+        List<ToolCalls.Tool> out = new ArrayList<>();
+        for (JsonNode tool : tools.values()) {
+            String name = Nodes.text(tool.get("name"));
+            if (name != null) {
+                out.add(new ToolCalls.Tool(name, tool.get("input_schema")));
+            }
+        }
+        return out;
+    }
+
+    private static ToolCalls.Mode mode(JsonNode toolChoice) {
+        String type = toolChoice == null ? null : Nodes.text(toolChoice.get("type"));
+        if (type == null) {
+            return ToolCalls.Mode.AUTO;
+        }
+        return switch (type) {
+            case "any", "tool" -> ToolCalls.Mode.REQUIRED;
+            case "none" -> ToolCalls.Mode.NONE;
+            default -> ToolCalls.Mode.AUTO;
+        };
+    }
+
+    /**
+     * Token count and last user text of a Messages request: the words of the system prompt and of every message's
+     * text and tool results. The last user text ignores tool results, so a conversation that ends with a tool result
+     * gets a text answer.
+     */
+    record Conversation(int inputTokens, String lastUserText) {
+
+        static Conversation of(JsonNode root) {
+            JsonNode system = root.get("system");
+            int tokens = Tokens.words(Nodes.contentText(system));
+            String lastUser = "";
+            for (JsonNode message : root.path("messages").values()) {
+                JsonNode content = message.get("content");
+                tokens += Tokens.words(Nodes.contentText(content));
+                for (JsonNode block : content != null && content.isArray() ? content.values() : List.<JsonNode>of()) {
+                    if ("tool_use".equals(Nodes.text(block.get("type")))) {
+                        tokens += Tokens.words(block.path("input").toString());
+                    }
+                }
+                lastUser = "user".equals(Nodes.text(message.get("role"))) ? Nodes.contentText(content, false) : "";
+            }
+            return new Conversation(tokens, lastUser);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Anthropic-compatible endpoints: the Messages API and token counting. */
+package dev.relay.simulator.anthropic;

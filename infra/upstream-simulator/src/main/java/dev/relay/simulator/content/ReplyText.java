@@ -1,0 +1,43 @@
+package dev.relay.simulator.content;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The deterministic assistant reply: it names the model and a hash of the last user message, and is split into a fixed
+ * number of stream chunks (whole words, padded with {@code " sim"} when the reply has fewer words than chunks).
+ *
+ * @param text the full reply; the concatenation of {@code chunks}
+ * @param chunks the streamed pieces, in order, never empty strings
+ * @param tokens completion tokens: the number of words
+ */
+public record ReplyText(String text, List<String> chunks, int tokens) {
+
+    public static ReplyText of(String model, String lastUserText, int chunkCount) {
+        int parts = Math.max(1, chunkCount);
+        String base = "This is a simulated reply from " + model + " to message " + Hashing.hex8(lastUserText) + ".";
+        List<String> words = new ArrayList<>();
+        int start = 0;
+        for (int i = 1; i <= base.length(); i++) {
+            if (i == base.length() || base.charAt(i) == ' ') {
+                words.add(base.substring(start, i));
+                start = i;
+            }
+        }
+        while (words.size() < parts) {
+            words.add(" sim");
+        }
+        List<String> chunks = new ArrayList<>(parts);
+        StringBuilder text = new StringBuilder(base.length() + 8);
+        int n = words.size();
+        for (int c = 0; c < parts; c++) {
+            StringBuilder chunk = new StringBuilder();
+            for (int w = (int) ((long) c * n / parts); w < (int) ((long) (c + 1) * n / parts); w++) {
+                chunk.append(words.get(w));
+            }
+            chunks.add(chunk.toString());
+            text.append(chunk);
+        }
+        return new ReplyText(text.toString(), List.copyOf(chunks), n);
+    }
+}

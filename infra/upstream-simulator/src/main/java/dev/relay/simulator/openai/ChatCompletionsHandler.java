@@ -1,0 +1,239 @@
+package dev.relay.simulator.openai;
+
+import dev.relay.simulator.content.Fragments;
+import dev.relay.simulator.content.Ids;
+import dev.relay.simulator.content.JsonText;
+import dev.relay.simulator.content.Nodes;
+import dev.relay.simulator.content.ReplyText;
+import dev.relay.simulator.content.Tokens;
+import dev.relay.simulator.content.ToolCalls;
+import dev.relay.simulator.scenario.ApiError;
+import dev.relay.simulator.scenario.ApiFlavor;
+import dev.relay.simulator.scenario.Behavior;
+import dev.relay.simulator.scenario.Replies;
+import dev.relay.simulator.scenario.Scenario;
+import dev.relay.simulator.scenario.SimExchange;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code POST /v1/chat/completions}, non-streamed and streamed ({@code data: {...}} chunks, {@code data: [DONE]}),
+ * with text replies or tool calls. Chunks are assembled from a per-request prefix and suffix.
+ */
+@Component
+public class ChatCompletionsHandler {
+
+    static final byte[] DONE = JsonText.utf8("data: [DONE]\n\n");
+    static final byte[] STREAM_ERROR = JsonText.utf8(
+            "data: {\"error\":{\"message\":\"The server had an error while"
+                    + " processing your request. Sorry about that!\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n");
+    static final String INVALID_JSON = "We could not parse the JSON body of your request. (HINT: This likely means you"
+            + " aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was"
+            + " not valid JSON.)";
+
+    public Mono<ServerResponse> handle(ServerRequest request) {
+        Scenario scenario = SimExchange.scenario(request);
+        JsonNode root = SimExchange.json(request);
+        if (root == null) {
+            return ApiError.invalidRequest(ApiFlavor.OPENAI, INVALID_JSON).toResponse();
+        }
+        String model = Nodes.text(root.get("model"));
+        if (model == null) {
+            return ApiError.invalidRequest(ApiFlavor.OPENAI, "you must provide a model parameter")
+                    .toResponse();
+        }
+        if (scenario.is(Behavior.MODELS_ONLY)) {
+            return ApiError.modelNotFound(ApiFlavor.OPENAI, model).toResponse();
+        }
+        JsonNode messages = root.get("messages");
+        if (messages == null || !messages.isArray() || messages.isEmpty()) {
+            return ApiError.invalidRequest(ApiFlavor.OPENAI, "'messages' is a required property and must not be empty")
+                    .toResponse();
+        }
+
+        int promptTokens = 0;
+        String lastUserText = "";
+        String lastRole = null;
+        for (JsonNode message : messages.values()) {
+            lastRole = Nodes.text(message.get("role"));
+            String text = Nodes.contentText(message.get("content"));
+            promptTokens += Tokens.words(text);
+            for (JsonNode call : message.path("tool_calls").values()) {
+                promptTokens += Tokens.words(Nodes.text(call.path("function").get("arguments")));
+            }
+            if ("user".equals(lastRole)) {
+                lastUserText = text;
+            }
+        }
+
+        List<ToolCalls.Call> calls = ToolCalls.plan(
+                tools(root.get("tools")),
+                mode(root.get("tool_choice")),
+                forcedName(root.get("tool_choice")),
+                "tool".equals(lastRole) ? "" : lastUserText,
+                scenario.forceToolCall(),
+                scenario.parallelTools(),
+                "call_");
+        ReplyText reply = calls.isEmpty() ? ReplyText.of(model, lastUserText, scenario.chunks()) : null;
+        int completionTokens = reply != null ? reply.tokens() : toolTokens(calls);
+        String usage = usage(promptTokens, completionTokens, scenario.cacheReadTokens());
+        String id = Ids.next("chatcmpl-");
+        long created = System.currentTimeMillis() / 1000;
+
+        if (Nodes.bool(root.get("stream"), false)) {
+            boolean includeUsage = Nodes.bool(root.path("stream_options").get("include_usage"), false);
+            Chunks chunks = new Chunks(id, created, model, includeUsage);
+            List<byte[]> events =
+                    reply != null ? textEvents(chunks, reply) : toolEvents(chunks, calls, scenario.chunks());
+            if (includeUsage) {
+                events.add(chunks.usage(usage));
+            }
+            events.add(DONE);
+            return Replies.sse(request, events, STREAM_ERROR);
+        }
+        StringBuilder out = new StringBuilder(512).append("{\"id\":\"").append(id);
+        out.append("\",\"object\":\"chat.completion\",\"created\":")
+                .append(created)
+                .append(",\"model\":");
+        JsonText.quote(out, model)
+                .append(",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":");
+        if (reply != null) {
+            JsonText.quote(out, reply.text()).append(",\"refusal\":null,\"annotations\":[]}");
+            out.append(",\"logprobs\":null,\"finish_reason\":\"stop\"}]");
+        } else {
+            out.append("null,\"tool_calls\":[");
+            for (int i = 0; i < calls.size(); i++) {
+                ToolCalls.Call call = calls.get(i);
+                out.append(i == 0 ? "" : ",").append("{\"id\":\"").append(call.id());
+                out.append("\",\"type\":\"function\",\"function\":{\"name\":");
+                JsonText.quote(out, call.name()).append(",\"arguments\":");
+                JsonText.quote(out, call.arguments()).append("}}");
+            }
+            out.append("],\"refusal\":null,\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\"tool_calls\"}]");
+        }
+        out.append(",\"usage\":").append(usage);
+        out.append(",\"service_tier\":\"default\",\"system_fingerprint\":\"fp_sim\"}");
+        return Replies.json(request, JsonText.utf8(out));
+    }
+
+    private static List<byte[]> textEvents(Chunks chunks, ReplyText reply) {
+        List<byte[]> events = new ArrayList<>(reply.chunks().size() + 4);
+        events.add(chunks.choice("{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", null));
+        for (String piece : reply.chunks()) {
+            StringBuilder delta = new StringBuilder(piece.length() + 16).append("{\"content\":");
+            events.add(chunks.choice(JsonText.quote(delta, piece).append('}'), null));
+        }
+        events.add(chunks.choice("{}", "stop"));
+        return events;
+    }
+
+    private static List<byte[]> toolEvents(Chunks chunks, List<ToolCalls.Call> calls, int fragments) {
+        List<byte[]> events = new ArrayList<>();
+        for (int i = 0; i < calls.size(); i++) {
+            ToolCalls.Call call = calls.get(i);
+            StringBuilder first = new StringBuilder(160);
+            first.append(i == 0 ? "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[" : "{\"tool_calls\":[");
+            first.append("{\"index\":").append(i).append(",\"id\":\"").append(call.id());
+            first.append("\",\"type\":\"function\",\"function\":{\"name\":");
+            JsonText.quote(first, call.name()).append(",\"arguments\":\"\"}}]");
+            first.append(i == 0 ? ",\"refusal\":null}" : "}");
+            events.add(chunks.choice(first, null));
+            for (String fragment : Fragments.split(call.arguments(), fragments)) {
+                StringBuilder delta = new StringBuilder(fragment.length() + 64);
+                delta.append("{\"tool_calls\":[{\"index\":").append(i).append(",\"function\":{\"arguments\":");
+                JsonText.quote(delta, fragment).append("}}]}");
+                events.add(chunks.choice(delta, null));
+            }
+        }
+        events.add(chunks.choice("{}", "tool_calls"));
+        return events;
+    }
+
+    static List<ToolCalls.Tool> tools(JsonNode tools) {
+        if (tools == null || !tools.isArray()) {
+            return List.of();
+        }
+        List<ToolCalls.Tool> out = new ArrayList<>();
+        for (JsonNode tool : tools.values()) {
+            JsonNode function = tool.path("function");
+            String name = Nodes.text(function.get("name"));
+            if (name != null) {
+                out.add(new ToolCalls.Tool(name, function.get("parameters")));
+            }
+        }
+        return out;
+    }
+
+    static ToolCalls.Mode mode(JsonNode toolChoice) {
+        if (toolChoice == null || toolChoice.isNull()) {
+            return ToolCalls.Mode.AUTO;
+        }
+        if (toolChoice.isString()) {
+            return switch (toolChoice.stringValue()) {
+                case "required" -> ToolCalls.Mode.REQUIRED;
+                case "none" -> ToolCalls.Mode.NONE;
+                default -> ToolCalls.Mode.AUTO;
+            };
+        }
+        return forcedName(toolChoice) != null ? ToolCalls.Mode.REQUIRED : ToolCalls.Mode.AUTO;
+    }
+
+    /** {@code {"type":"function","function":{"name":...}}} (chat) or {@code {"type":"function","name":...}}. */
+    static String forcedName(JsonNode toolChoice) {
+        if (toolChoice == null || !toolChoice.isObject() || !"function".equals(Nodes.text(toolChoice.get("type")))) {
+            return null;
+        }
+        String name = Nodes.text(toolChoice.path("function").get("name"));
+        return name != null ? name : Nodes.text(toolChoice.get("name"));
+    }
+
+    static int toolTokens(List<ToolCalls.Call> calls) {
+        int tokens = 0;
+        for (ToolCalls.Call call : calls) {
+            tokens += 1 + Tokens.words(call.arguments());
+        }
+        return tokens;
+    }
+
+    static String usage(int prompt, int completion, int cached) {
+        return "{\"prompt_tokens\":" + prompt + ",\"completion_tokens\":" + completion + ",\"total_tokens\":"
+                + (prompt + completion) + ",\"prompt_tokens_details\":{\"cached_tokens\":" + Math.max(0, cached)
+                + ",\"audio_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
+                + "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}";
+    }
+
+    /** The per-request template of {@code chat.completion.chunk} events. */
+    private static final class Chunks {
+
+        private final String head;
+        private final String tail;
+
+        Chunks(String id, long created, String model, boolean includeUsage) {
+            StringBuilder head =
+                    new StringBuilder(160).append("data: {\"id\":\"").append(id);
+            head.append("\",\"object\":\"chat.completion.chunk\",\"created\":").append(created);
+            head.append(",\"model\":");
+            JsonText.quote(head, model).append(",\"system_fingerprint\":\"fp_sim\",\"choices\":[");
+            this.head = head.toString();
+            this.tail = includeUsage ? "],\"usage\":null}\n\n" : "]}\n\n";
+        }
+
+        byte[] choice(CharSequence delta, String finishReason) {
+            StringBuilder out = new StringBuilder(head.length() + delta.length() + 96).append(head);
+            out.append("{\"index\":0,\"delta\":").append(delta).append(",\"logprobs\":null,\"finish_reason\":");
+            out.append(finishReason == null ? "null" : "\"" + finishReason + "\"")
+                    .append('}')
+                    .append(tail);
+            return JsonText.utf8(out);
+        }
+
+        byte[] usage(String usage) {
+            return JsonText.utf8(head + "],\"usage\":" + usage + "}\n\n");
+        }
+    }
+}

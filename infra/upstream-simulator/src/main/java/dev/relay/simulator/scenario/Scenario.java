@@ -1,0 +1,47 @@
+package dev.relay.simulator.scenario;
+
+import java.util.List;
+
+/**
+ * What one request asked the simulator to do: the behaviour and its parameters, resolved from headers, the API key and
+ * the global settings.
+ *
+ * @param behavior the scripted behaviour
+ * @param status HTTP status of {@link Behavior#RATE_LIMIT}/{@link Behavior#STATUS}
+ * @param apiKey the presented key ({@code Authorization: Bearer} or {@code x-api-key}), or null
+ * @param scenarioId {@code x-sim-scenario-id}, or null
+ * @param latencyMs wait before the response headers
+ * @param chunkDelayMs wait before each streamed event
+ * @param retryAfterSeconds {@code retry-after} of 429 answers
+ * @param eventsBeforeFault events sent before a drop, stall or in-band error
+ * @param failFirst how many requests of the scenario fail first (0: none)
+ * @param failStatus the status those requests fail with
+ * @param chunks content chunks of a streamed reply (and tool-argument fragments)
+ * @param forceToolCall {@code x-sim-tool-call: true}
+ * @param parallelTools tool calls per reply
+ * @param cacheReadTokens {@code x-sim-cache-read}, or -1
+ * @param cacheWriteTokens {@code x-sim-cache-write}, or -1
+ * @param models {@code x-sim-models}, or null for the configured list
+ */
+public record Scenario(
+        Behavior behavior,
+        int status,
+        String apiKey,
+        String scenarioId,
+        long latencyMs,
+        long chunkDelayMs,
+        int retryAfterSeconds,
+        int eventsBeforeFault,
+        int failFirst,
+        int failStatus,
+        int chunks,
+        boolean forceToolCall,
+        int parallelTools,
+        int cacheReadTokens,
+        int cacheWriteTokens,
+        List<String> models) {
+
+    public boolean is(Behavior candidate) {
+        return behavior == candidate;
+    }
+}

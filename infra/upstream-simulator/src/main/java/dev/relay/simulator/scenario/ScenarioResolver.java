@@ -1,0 +1,137 @@
+package dev.relay.simulator.scenario;
+
+import dev.relay.simulator.SimulatorProperties;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Component;
+
+/** Resolves a request's {@link Scenario} and checks its API key. Header lookups only: cheap per request. */
+@Component
+public class ScenarioResolver {
+
+    /** A key that is always rejected. */
+    public static final String BAD_KEY = "sk-bad";
+    /** Prefix of scripted keys ({@code sk-sim-429}, {@code sk-sim-drop-after-3}, ...), always accepted. */
+    public static final String SCRIPTED_PREFIX = "sk-sim-";
+
+    private final SimulatorProperties properties;
+    private final Set<String> keys;
+
+    public ScenarioResolver(SimulatorProperties properties) {
+        this.properties = properties;
+        this.keys = Set.copyOf(properties.keys());
+    }
+
+    /** The key of {@code Authorization: Bearer} or {@code x-api-key}; the flavor's own header wins if both come. */
+    public static String apiKey(HttpHeaders headers, ApiFlavor flavor) {
+        String bearer = null;
+        String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            bearer = authorization.substring(7).trim();
+        }
+        String xApiKey = headers.getFirst("x-api-key");
+        if (flavor == ApiFlavor.ANTHROPIC) {
+            return xApiKey != null ? xApiKey.trim() : bearer;
+        }
+        return bearer != null ? bearer : (xApiKey == null ? null : xApiKey.trim());
+    }
+
+    public boolean accepts(String key) {
+        if (key == null || key.isEmpty() || key.equals(BAD_KEY)) {
+            return false;
+        }
+        if (key.startsWith(SCRIPTED_PREFIX)) {
+            return true;
+        }
+        return keys.isEmpty() ? key.startsWith("sk-") : keys.contains(key);
+    }
+
+    public Scenario resolve(HttpHeaders headers, ApiFlavor flavor) {
+        String key = apiKey(headers, flavor);
+        Behavior.Spec spec;
+        String header = headers.getFirst("x-sim-behavior");
+        if (header != null) {
+            spec = Behavior.parse(header);
+        } else if (key != null && key.startsWith(SCRIPTED_PREFIX)) {
+            spec = Behavior.parse(key.substring(SCRIPTED_PREFIX.length()));
+        } else {
+            spec = Behavior.Spec.NORMAL;
+        }
+        Behavior behavior = spec.behavior();
+        long parameter = spec.parameter();
+
+        long latency = number(headers, "x-sim-latency-ms", -1);
+        if (latency < 0) {
+            if (behavior == Behavior.LATENCY) {
+                latency = parameter >= 0
+                        ? parameter
+                        : (properties.latencyMs() > 0 ? properties.latencyMs() : properties.behaviorLatencyMs());
+            } else {
+                latency = properties.latencyMs();
+            }
+        }
+        boolean faulting =
+                behavior == Behavior.DROP_AFTER || behavior == Behavior.STALL || behavior == Behavior.STREAM_ERROR;
+        int eventsBeforeFault = (int)
+                number(headers, "x-sim-drop-after", faulting && parameter >= 0 ? Math.min(parameter, 1_000_000) : 2);
+        int failFirst = (int) number(
+                headers,
+                "x-sim-fail-first",
+                behavior == Behavior.FAIL_FIRST ? (parameter >= 0 ? Math.min(parameter, 1_000_000) : 1) : 0);
+        int failStatus = (int) number(headers, "x-sim-fail-status", 500);
+        if (failStatus < 400 || failStatus > 599) {
+            failStatus = 500;
+        }
+        int retryAfter = (int) number(
+                headers,
+                "x-sim-retry-after",
+                behavior == Behavior.RATE_LIMIT && parameter >= 0 ? Math.min(parameter, 86_400) : 1);
+        int chunks = (int) Math.min(10_000, Math.max(1, number(headers, "x-sim-chunks", properties.defaultChunks())));
+        int parallel = (int) Math.min(16, Math.max(1, number(headers, "x-sim-parallel-tools", 1)));
+        return new Scenario(
+                behavior,
+                spec.status(),
+                key,
+                headers.getFirst("x-sim-scenario-id"),
+                Math.max(0, latency),
+                Math.max(0, number(headers, "x-sim-chunk-delay-ms", properties.chunkDelayMs())),
+                Math.max(0, retryAfter),
+                Math.max(0, eventsBeforeFault),
+                Math.max(0, failFirst),
+                failStatus,
+                chunks,
+                "true".equalsIgnoreCase(headers.getFirst("x-sim-tool-call")),
+                parallel,
+                (int) Math.min(Integer.MAX_VALUE, number(headers, "x-sim-cache-read", -1)),
+                (int) Math.min(Integer.MAX_VALUE, number(headers, "x-sim-cache-write", -1)),
+                models(headers.getFirst("x-sim-models")));
+    }
+
+    private static long number(HttpHeaders headers, String name, long fallback) {
+        String value = headers.getFirst(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    private static List<String> models(String header) {
+        if (header == null) {
+            return null;
+        }
+        List<String> models = new ArrayList<>();
+        for (String model : header.split(",")) {
+            String id = model.trim();
+            if (!id.isEmpty()) {
+                models.add(id);
+            }
+        }
+        return List.copyOf(models);
+    }
+}
