@@ -55,6 +55,16 @@ class EventCodecTests {
     }
 
     @Test
+    void topicConstantsMatchTheirAggregateTypes() {
+        assertThat(Topics.IMPORT_ITEM).isEqualTo(AggregateType.IMPORT_ITEM.topic());
+        assertThat(Topics.IMPORT_RUN).isEqualTo(AggregateType.IMPORT_RUN.topic());
+        assertThat(Topics.RECONCILE).isEqualTo(AggregateType.RECONCILE.topic());
+        assertThat(Topics.GATEWAY_CONFIG).isEqualTo(AggregateType.GATEWAY_CONFIG.topic());
+        assertThat(Topics.GATEWAY_CHANNEL).isEqualTo(AggregateType.GATEWAY_CHANNEL.topic());
+        assertThat(Topics.USAGE).isEqualTo(AggregateType.USAGE.topic());
+    }
+
+    @Test
     void rejectsUnknownTypeLoudly() {
         String json = EventCodec.toJson(EventEnvelope.wrap(events().get(0), null))
                 .replace("\"item.submitted\"", "\"item.teleported\"");

@@ -214,7 +214,7 @@ public abstract class RelayInfrastructure {
                 cause);
     }
 
-    protected static Path relayHome() {
+    static Path relayHome() {
         String home = System.getProperty("it.relay.home");
         Path p = home != null ? Path.of(home) : Path.of("").toAbsolutePath();
         while (p != null && !Files.exists(p.resolve("infra/relay"))) {
@@ -242,7 +242,7 @@ public abstract class RelayInfrastructure {
         }
     }
 
-    protected static void pause(long millis) {
+    static void pause(long millis) {
         try {
             TimeUnit.MILLISECONDS.sleep(millis);
         } catch (InterruptedException ex) {

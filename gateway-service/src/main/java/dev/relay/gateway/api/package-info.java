@@ -1,0 +1,2 @@
+/** Client-facing API shapes: OpenAI error bodies, model lists. */
+package dev.relay.gateway.api;

@@ -1,0 +1,108 @@
+package dev.relay.gateway.health;
+
+import dev.relay.contracts.ChannelAutoDisabled;
+import dev.relay.contracts.ChannelCooledDown;
+import dev.relay.contracts.FailureClass;
+import dev.relay.contracts.GatewayConfigChanged;
+import dev.relay.outbox.OutboxWriter;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Makes channel-health decisions durable and shared, off the hot path (bounded-elastic threads): a cooldown is an
+ * upserted {@code channel_cooldown} row plus a {@code gateway.channel-cooled-down} outbox event; an auto-disable sets
+ * the channel's status, bumps the config version and writes {@code gateway.config-changed} and
+ * {@code gateway.channel-auto-disabled}, all in one transaction each.
+ */
+public class ChannelHealthStore implements HealthEvents {
+
+    private static final Logger log = LoggerFactory.getLogger(ChannelHealthStore.class);
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
+    private final OutboxWriter outbox;
+    private final Clock clock;
+    private final String replicaId;
+
+    public ChannelHealthStore(
+            JdbcClient jdbc, TransactionTemplate tx, OutboxWriter outbox, Clock clock, String replicaId) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.outbox = outbox;
+        this.clock = clock;
+        this.replicaId = replicaId;
+    }
+
+    @Override
+    public void cooledDown(ChannelCooledDown event) {
+        Mono.fromRunnable(() -> tx.executeWithoutResult(s -> {
+                    int n = jdbc.sql(
+                                    "INSERT INTO channel_cooldown (channel_id, cause, until, consecutive_failures, updated_at)"
+                                            + " SELECT :id, :cause, :until, :failures, now() WHERE EXISTS (SELECT 1 FROM channel WHERE id = :id)"
+                                            + " ON CONFLICT (channel_id) DO UPDATE SET cause = EXCLUDED.cause,"
+                                            + " until = GREATEST(channel_cooldown.until, EXCLUDED.until),"
+                                            + " consecutive_failures = EXCLUDED.consecutive_failures, updated_at = now()")
+                            .param("id", event.channelId())
+                            .param("cause", event.cause().name())
+                            .param("until", Timestamp.from(event.until()))
+                            .param("failures", event.consecutiveFailures())
+                            .update();
+                    if (n > 0) {
+                        outbox.append(event);
+                    }
+                }))
+                .subscribeOn(Schedulers.boundedElastic())
+                .subscribe(
+                        null,
+                        e -> log.warn("could not record cooldown of channel {}: {}", event.channelId(), e.toString()));
+    }
+
+    @Override
+    public void autoDisable(String channelId, FailureClass cause, String detail) {
+        Mono.fromRunnable(() -> tx.executeWithoutResult(s -> {
+                    Instant now = clock.instant();
+                    int n = jdbc.sql(
+                                    "UPDATE channel SET status = 'AUTO_DISABLED', status_reason = :reason,"
+                                            + " version = version + 1, updated_at = now() WHERE id = :id AND status = 'ENABLED'")
+                            .param("id", channelId)
+                            .param("reason", cause.name() + ": " + truncate(detail))
+                            .update();
+                    if (n == 0) {
+                        return; // already disabled (by this or another replica) or deleted
+                    }
+                    long version = jdbc.sql(
+                                    "UPDATE config_version SET version = version + 1 WHERE id = 1 RETURNING version")
+                            .query(Long.class)
+                            .single();
+                    outbox.append(new GatewayConfigChanged(
+                            version, "channel", channelId, GatewayConfigChanged.ChangeKind.DISABLED, now));
+                    outbox.append(new ChannelAutoDisabled(channelId, cause, truncate(detail), replicaId, now));
+                    log.warn("channel {} auto-disabled: {}", channelId, cause);
+                }))
+                .subscribeOn(Schedulers.boundedElastic())
+                .subscribe(null, e -> log.warn("could not auto-disable channel {}: {}", channelId, e.toString()));
+    }
+
+    /** Cooldowns still running, e.g. to seed a replica at start. */
+    public void loadActiveCooldowns(ChannelHealth health) {
+        jdbc.sql("SELECT channel_id, until FROM channel_cooldown WHERE until > :now")
+                .param("now", Timestamp.from(clock.instant()))
+                .query((rs, i) -> {
+                    health.applyRemoteCooldown(
+                            rs.getString(1), rs.getTimestamp(2).toInstant());
+                    return null;
+                })
+                .list();
+    }
+
+    private static String truncate(String s) {
+        return s == null ? "" : s.length() > 300 ? s.substring(0, 300) : s;
+    }
+}

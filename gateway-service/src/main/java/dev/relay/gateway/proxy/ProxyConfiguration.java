@@ -1,0 +1,97 @@
+package dev.relay.gateway.proxy;
+
+import dev.relay.gateway.health.ChannelHealth;
+import dev.relay.gateway.health.HealthEvents;
+import dev.relay.gateway.health.ReplicaId;
+import dev.relay.gateway.metering.UsageSink;
+import dev.relay.gateway.routing.SnapshotHolder;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+/** Wires the hot path. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ProxyProperties.class)
+public class ProxyConfiguration {
+
+    @Bean(destroyMethod = "dispose")
+    UpstreamClient upstreamClient(ProxyProperties p) {
+        return new UpstreamClient(p.maxConnections(), java.time.Duration.ofSeconds(55));
+    }
+
+    @Bean
+    ReplicaId replicaId(ProxyProperties p) {
+        return new ReplicaId(
+                p.replicaId() != null
+                        ? p.replicaId()
+                        : "gw-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    @Bean
+    ChannelHealth channelHealth(Clock clock, ObjectProvider<HealthEvents> events, ReplicaId replica) {
+        return new ChannelHealth(
+                clock,
+                ChannelHealth.Settings.DEFAULTS,
+                events.getIfAvailable(() -> HealthEvents.NONE),
+                replica.value());
+    }
+
+    @Bean
+    RelayEngine relayEngine(
+            UpstreamClient client, ChannelHealth health, Clock clock, ProxyProperties p, MeterRegistry registry) {
+        return new RelayEngine(
+                client,
+                health,
+                clock,
+                new RelayEngine.Settings(
+                        p.connectTimeout(),
+                        p.firstByteTimeout(),
+                        p.nonStreamTimeout(),
+                        p.streamIdleTimeout(),
+                        p.maxAttempts(),
+                        p.totalDeadline(),
+                        p.maxResponseBytes()),
+                registry);
+    }
+
+    @Bean
+    TokenEstimator tokenEstimator() {
+        return new TokenEstimator();
+    }
+
+    @Bean
+    KeyRateLimiter keyRateLimiter(
+            ObjectProvider<ReactiveStringRedisTemplate> redis, Clock clock, ProxyProperties p, MeterRegistry registry) {
+        ReactiveStringRedisTemplate template = redis.getIfAvailable();
+        return template == null
+                ? KeyRateLimiter.UNLIMITED
+                : new RedisKeyRateLimiter(template, clock, p.rateLimiterTimeout(), registry);
+    }
+
+    @Bean
+    OpenAiApiWebFilter openAiApiWebFilter(
+            SnapshotHolder snapshots,
+            RelayEngine engine,
+            ChannelHealth health,
+            UsageSink usage,
+            KeyRateLimiter limiter,
+            TokenEstimator estimator,
+            Clock clock,
+            ProxyProperties p) {
+        return new OpenAiApiWebFilter(
+                snapshots,
+                engine,
+                new ChannelPlanner(health, ThreadLocalRandom::current),
+                usage,
+                limiter,
+                estimator,
+                clock,
+                p.maxBodyBytes());
+    }
+}

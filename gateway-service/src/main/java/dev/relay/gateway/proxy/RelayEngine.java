@@ -1,0 +1,308 @@
+package dev.relay.gateway.proxy;
+
+import dev.relay.gateway.api.OpenAiErrors;
+import dev.relay.gateway.health.ChannelHealth;
+import dev.relay.gateway.health.FailureKind;
+import dev.relay.gateway.proxy.RelaySignal.Body;
+import dev.relay.gateway.proxy.RelaySignal.Commit;
+import dev.relay.gateway.proxy.RelaySignal.MidStreamFailure;
+import dev.relay.gateway.proxy.RelaySignal.Reject;
+import dev.relay.gateway.proxy.UpstreamClient.Head;
+import dev.relay.gateway.routing.ChannelRoute;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Runs one client request against its planned channels: the next channel is tried on connect errors, first-byte
+ * timeouts, 429, 401/403 and 5xx, but only until the first byte has been committed to the client; 400/404/413/422 are
+ * returned as they are. A bounded number of attempts and a total deadline apply. Every outcome feeds channel health.
+ */
+public class RelayEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(RelayEngine.class);
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+
+    /** Tunables (per-channel timeouts override the first three). */
+    public record Settings(
+            Duration connectTimeout,
+            Duration firstByteTimeout,
+            Duration nonStreamTimeout,
+            Duration streamIdleTimeout,
+            int maxAttempts,
+            Duration totalDeadline,
+            int maxResponseBytes) {}
+
+    /** One request to relay. {@code bodyFor} gives the upstream body for a channel (model mapping applied). */
+    public record Call(
+            String requestId,
+            String publicModel,
+            String path,
+            boolean stream,
+            List<ChannelRoute> plan,
+            Function<ChannelRoute, byte[]> bodyFor) {}
+
+    private final UpstreamClient client;
+    private final ChannelHealth health;
+    private final Clock clock;
+    private final Settings settings;
+    private final RelayMetrics metrics;
+
+    public RelayEngine(
+            UpstreamClient client, ChannelHealth health, Clock clock, Settings settings, MeterRegistry registry) {
+        this.client = client;
+        this.health = health;
+        this.clock = clock;
+        this.settings = settings;
+        this.metrics = new RelayMetrics(registry);
+    }
+
+    public RelayMetrics metrics() {
+        return metrics;
+    }
+
+    public Flux<RelaySignal> run(Call call) {
+        return Flux.defer(() -> attempt(new Attempts(call, clock.instant().plus(settings.totalDeadline())), 0));
+    }
+
+    /** Mutable per-request bookkeeping (one request runs its attempts sequentially). */
+    private static final class Attempts {
+        final Call call;
+        final Instant deadline;
+        final List<String> tried = new ArrayList<>(3);
+        int count;
+        FailureKind lastKind;
+        int lastStatus;
+        String lastDetail;
+        Duration lastRetryAfter;
+        ChannelRoute lastChannel;
+
+        Attempts(Call call, Instant deadline) {
+            this.call = call;
+            this.deadline = deadline;
+        }
+    }
+
+    private Flux<RelaySignal> attempt(Attempts a, int index) {
+        List<ChannelRoute> plan = a.call.plan();
+        int i = index;
+        while (i < plan.size() && !health.tryAcquire(plan.get(i).id())) {
+            i++;
+        }
+        Duration remaining = Duration.between(clock.instant(), a.deadline);
+        if (i >= plan.size() || a.count >= settings.maxAttempts() || remaining.isNegative() || remaining.isZero()) {
+            return Flux.just(finalReject(a));
+        }
+        ChannelRoute ch = plan.get(i);
+        int next = i + 1;
+        a.count++;
+        a.tried.add(ch.id());
+        if (a.count > 1) {
+            metrics.retry(ch.id());
+        }
+        Duration firstByte = min(orDefault(ch.firstByteTimeout(), settings.firstByteTimeout()), remaining);
+        byte[] body;
+        try {
+            body = a.call.bodyFor().apply(ch);
+        } catch (RuntimeException ex) {
+            health.release(ch.id());
+            return Flux.just(reject(
+                    a, 500, "internal error preparing the upstream request", "server_error", "internal_error", null));
+        }
+        return client.post(ch, a.call.path(), body, a.call.stream())
+                .timeout(Mono.delay(firstByte), item -> Mono.never())
+                .switchOnFirst((signal, all) -> {
+                    if (!signal.hasValue()) {
+                        Throwable e = signal.hasError()
+                                ? signal.getThrowable()
+                                : new IOException("upstream closed without a response");
+                        return failAndNext(a, ch, next, UpstreamFailures.classify(e), 0, null, describe(e));
+                    }
+                    Head head = (Head) signal.get();
+                    Flux<byte[]> chunks = all.skip(1).cast(byte[].class);
+                    if (head.status() / 100 == 2) {
+                        return a.call.stream()
+                                ? streamed(a, ch, next, head, chunks, firstByte)
+                                : buffered(a, ch, next, head, chunks, remaining);
+                    }
+                    return collect(chunks, MAX_ERROR_BODY, false)
+                            .defaultIfEmpty(new byte[0])
+                            .onErrorReturn(new byte[0])
+                            .flatMapMany(errorBody -> upstreamError(a, ch, next, head, errorBody));
+                })
+                .doOnCancel(() -> health.release(ch.id()));
+    }
+
+    private Flux<RelaySignal> streamed(
+            Attempts a, ChannelRoute ch, int next, Head head, Flux<byte[]> chunks, Duration firstByte) {
+        Duration idle = settings.streamIdleTimeout();
+        return chunks.timeout(Mono.delay(firstByte), item -> Mono.delay(idle)).switchOnFirst((signal, all) -> {
+            if (!signal.hasValue()) {
+                Throwable e = signal.hasError()
+                        ? signal.getThrowable()
+                        : new IOException("upstream ended the stream before any data");
+                return failAndNext(a, ch, next, UpstreamFailures.classify(e), head.status(), null, describe(e));
+            }
+            health.onSuccess(ch.id());
+            Flux<RelaySignal> bodies = all.map(Body::new);
+            return Flux.<RelaySignal>just(new Commit(ch, head.status(), head.headers(), List.copyOf(a.tried), a.count))
+                    .concatWith(bodies.onErrorResume(e -> {
+                        FailureKind kind = UpstreamFailures.classify(e);
+                        health.onFailure(
+                                ch.id(),
+                                kind == FailureKind.TIMEOUT ? kind : FailureKind.SERVER_ERROR,
+                                null,
+                                describe(e));
+                        metrics.upstreamError(ch.id(), "mid_stream");
+                        return Flux.just(new MidStreamFailure(e, kind == FailureKind.TIMEOUT));
+                    }));
+        });
+    }
+
+    private Flux<RelaySignal> buffered(
+            Attempts a, ChannelRoute ch, int next, Head head, Flux<byte[]> chunks, Duration remaining) {
+        Duration total = min(orDefault(ch.totalTimeout(), settings.nonStreamTimeout()), remaining);
+        return collect(chunks, settings.maxResponseBytes(), true)
+                .defaultIfEmpty(new byte[0])
+                .timeout(total)
+                .flatMapMany(full -> {
+                    health.onSuccess(ch.id());
+                    return Flux.<RelaySignal>just(
+                            new Commit(ch, head.status(), head.headers(), List.copyOf(a.tried), a.count),
+                            new Body(full));
+                })
+                .onErrorResume(
+                        e -> failAndNext(a, ch, next, UpstreamFailures.classify(e), head.status(), null, describe(e)));
+    }
+
+    private Flux<RelaySignal> upstreamError(Attempts a, ChannelRoute ch, int next, Head head, byte[] body) {
+        FailureKind kind = UpstreamFailures.classify(head.status(), body);
+        if (kind != null) {
+            Duration retryAfter = kind == FailureKind.RATE_LIMITED ? UpstreamFailures.retryAfter(head.headers()) : null;
+            return failAndNext(a, ch, next, kind, head.status(), retryAfter, "upstream answered " + head.status());
+        }
+        // The client's request is at fault (400/404/413/422...): no retry, the channel is fine.
+        health.onSuccess(ch.id());
+        byte[] safe = UpstreamFailures.redact(body, ch.credential());
+        if (safe.length == 0 || safe[0] != '{') {
+            safe = OpenAiErrors.body(
+                    "upstream rejected the request (" + head.status() + ")",
+                    "invalid_request_error",
+                    null,
+                    "upstream_rejected");
+        }
+        metrics.upstreamError(ch.id(), "client_error_" + head.status());
+        return Flux.just(
+                new Reject(head.status(), safe, null, ch, List.copyOf(a.tried), a.count, "upstream_" + head.status()));
+    }
+
+    private Flux<RelaySignal> failAndNext(
+            Attempts a, ChannelRoute ch, int next, FailureKind kind, int status, Duration retryAfter, String detail) {
+        health.onFailure(ch.id(), kind, retryAfter, detail);
+        metrics.upstreamError(ch.id(), kind.name().toLowerCase(java.util.Locale.ROOT));
+        a.lastKind = kind;
+        a.lastStatus = status;
+        a.lastDetail = detail;
+        a.lastRetryAfter = retryAfter;
+        a.lastChannel = ch;
+        log.debug("request {} channel {} failed ({}): {}", a.call.requestId(), ch.id(), kind, detail);
+        return attempt(a, next);
+    }
+
+    private Reject finalReject(Attempts a) {
+        if (a.lastKind == null) {
+            Instant soonest = null;
+            for (ChannelRoute ch : a.call.plan()) {
+                Instant until = health.cooldownUntil(ch.id());
+                if (until != null && (soonest == null || until.isBefore(soonest))) {
+                    soonest = until;
+                }
+            }
+            String retry = soonest == null
+                    ? "1"
+                    : String.valueOf(Math.max(
+                            1, Duration.between(clock.instant(), soonest).toSeconds() + 1));
+            return reject(
+                    a,
+                    503,
+                    "no available channel for model '" + a.call.publicModel() + "'; retry later",
+                    "server_error",
+                    "no_available_channel",
+                    retry);
+        }
+        return switch (a.lastKind) {
+            case RATE_LIMITED, QUOTA_EXHAUSTED ->
+                reject(
+                        a,
+                        429,
+                        "every upstream channel for model '" + a.call.publicModel() + "' is rate limited; retry later",
+                        "rate_limit_error",
+                        "upstream_rate_limited",
+                        a.lastRetryAfter == null ? "1" : String.valueOf(Math.max(1, a.lastRetryAfter.toSeconds())));
+            case TIMEOUT ->
+                reject(
+                        a,
+                        504,
+                        "upstream timed out after " + a.count + " attempt(s)",
+                        "server_error",
+                        "upstream_timeout",
+                        null);
+            default ->
+                reject(
+                        a,
+                        502,
+                        "upstream failed after " + a.count + " attempt(s): " + a.lastDetail,
+                        "server_error",
+                        "upstream_error",
+                        null);
+        };
+    }
+
+    private static Reject reject(Attempts a, int status, String message, String type, String code, String retryAfter) {
+        return new Reject(
+                status,
+                OpenAiErrors.body(message, type, null, code),
+                retryAfter,
+                a.lastChannel,
+                List.copyOf(a.tried),
+                a.count,
+                code);
+    }
+
+    private static Mono<byte[]> collect(Flux<byte[]> chunks, int limit, boolean failOnOverflow) {
+        return chunks.collect(ByteArrayOutputStream::new, (out, b) -> {
+                    if (out.size() + b.length > limit) {
+                        if (failOnOverflow) {
+                            throw new IllegalStateException("upstream response larger than " + limit + " bytes");
+                        }
+                        out.write(b, 0, Math.max(0, limit - out.size()));
+                        return;
+                    }
+                    out.write(b, 0, b.length);
+                })
+                .map(ByteArrayOutputStream::toByteArray);
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    private static Duration orDefault(Duration d, Duration def) {
+        return d == null ? def : d;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

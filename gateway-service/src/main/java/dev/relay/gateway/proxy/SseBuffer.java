@@ -1,0 +1,119 @@
+package dev.relay.gateway.proxy;
+
+import java.util.Arrays;
+
+/**
+ * Accumulates bytes of a Server-Sent Events stream and hands out complete events (up to and including the blank line
+ * that ends them), keeping the remainder across chunks. Accepts LF and CRLF line endings.
+ */
+final class SseBuffer {
+
+    private byte[] buf = new byte[4096];
+    private int start;
+    private int end;
+    private int scanFrom;
+
+    void append(byte[] chunk) {
+        if (end + chunk.length > buf.length) {
+            int live = end - start;
+            if (live + chunk.length <= buf.length / 2) {
+                System.arraycopy(buf, start, buf, 0, live);
+            } else {
+                byte[] n = new byte[Math.max(buf.length * 2, live + chunk.length)];
+                System.arraycopy(buf, start, n, 0, live);
+                buf = n;
+            }
+            scanFrom -= start;
+            start = 0;
+            end = live;
+        }
+        System.arraycopy(chunk, 0, buf, end, chunk.length);
+        end += chunk.length;
+    }
+
+    /** The next complete event including its terminating blank line, or null if none is complete yet. */
+    byte[] nextEvent() {
+        for (int i = Math.max(scanFrom, start); i < end; i++) {
+            if (buf[i] != '\n') {
+                continue;
+            }
+            int terminatorEnd = -1;
+            if (i + 1 < end && buf[i + 1] == '\n') {
+                terminatorEnd = i + 2;
+            } else if (i + 2 < end && buf[i + 1] == '\r' && buf[i + 2] == '\n') {
+                terminatorEnd = i + 3;
+            }
+            if (terminatorEnd > 0) {
+                byte[] event = Arrays.copyOfRange(buf, start, terminatorEnd);
+                start = terminatorEnd;
+                scanFrom = start;
+                return event;
+            }
+        }
+        scanFrom = Math.max(start, end - 2);
+        return null;
+    }
+
+    /** Whatever is buffered and not yet a complete event. */
+    byte[] drain() {
+        byte[] rest = Arrays.copyOfRange(buf, start, end);
+        start = end = scanFrom = 0;
+        return rest;
+    }
+
+    boolean isEmpty() {
+        return start == end;
+    }
+
+    /** The concatenated {@code data:} payload of an event, or null when it has none. */
+    static String data(byte[] event) {
+        StringBuilder sb = null;
+        int lineStart = 0;
+        for (int i = 0; i <= event.length; i++) {
+            if (i == event.length || event[i] == '\n') {
+                int lineEnd = i > lineStart && event[i - 1] == '\r' ? i - 1 : i;
+                if (lineEnd - lineStart >= 5
+                        && event[lineStart] == 'd'
+                        && event[lineStart + 1] == 'a'
+                        && event[lineStart + 2] == 't'
+                        && event[lineStart + 3] == 'a'
+                        && event[lineStart + 4] == ':') {
+                    int v = lineStart + 5;
+                    if (v < lineEnd && event[v] == ' ') {
+                        v++;
+                    }
+                    String piece = new String(event, v, lineEnd - v, java.nio.charset.StandardCharsets.UTF_8);
+                    if (sb == null) {
+                        sb = new StringBuilder(piece);
+                    } else {
+                        sb.append('\n').append(piece);
+                    }
+                }
+                lineStart = i + 1;
+            }
+        }
+        return sb == null ? null : sb.toString();
+    }
+
+    /** The {@code event:} name of an event, or null. */
+    static String eventName(byte[] event) {
+        int lineStart = 0;
+        for (int i = 0; i <= event.length; i++) {
+            if (i == event.length || event[i] == '\n') {
+                int lineEnd = i > lineStart && event[i - 1] == '\r' ? i - 1 : i;
+                if (lineEnd - lineStart >= 6
+                        && new String(event, lineStart, 6, java.nio.charset.StandardCharsets.US_ASCII)
+                                .equals("event:")) {
+                    return new String(
+                                    event,
+                                    lineStart + 6,
+                                    lineEnd - lineStart - 6,
+                                    java.nio.charset.StandardCharsets.UTF_8)
+                            .trim();
+                }
+                lineStart = i + 1;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.relay.gateway.proxy;
+
+import dev.relay.contracts.Protocol;
+import dev.relay.gateway.routing.ChannelRoute;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.time.Duration;
+import java.util.Map;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * Calls upstream channels over a pooled Reactor Netty client (HTTP/1.1 keep-alive; HTTP/2 negotiated by ALPN on
+ * TLS). Injects the channel's credential per protocol and never forwards anything of the client's own credentials.
+ */
+public class UpstreamClient {
+
+    /** The upstream's status line and headers, emitted before any body bytes. */
+    public record Head(int status, HttpHeaders headers) {}
+
+    private final HttpClient plain;
+    private final HttpClient tls;
+    private final ConnectionProvider provider;
+
+    public UpstreamClient(int maxConnections, Duration maxIdle) {
+        this.provider = ConnectionProvider.builder("relay-upstream")
+                .maxConnections(maxConnections)
+                .pendingAcquireMaxCount(maxConnections * 4)
+                .pendingAcquireTimeout(Duration.ofSeconds(30))
+                .maxIdleTime(maxIdle)
+                .evictInBackground(Duration.ofSeconds(30))
+                .build();
+        HttpClient base = HttpClient.create(provider).keepAlive(true).compress(false);
+        this.plain = base.protocol(HttpProtocol.HTTP11);
+        this.tls = base.protocol(HttpProtocol.HTTP11, HttpProtocol.H2).secure();
+    }
+
+    /**
+     * POSTs {@code body} to {@code <apiBase><path>}; the returned flux emits one {@link Head} then the body chunks.
+     * Cancelling it closes the upstream request.
+     */
+    public Flux<Object> post(ChannelRoute channel, String path, byte[] body, boolean stream) {
+        String url = channel.apiBase() + path;
+        HttpClient client = url.startsWith("https:") ? tls : plain;
+        if (channel.connectTimeout() != null) {
+            client = client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                    channel.connectTimeout().toMillis());
+        }
+        return client.headers(h -> {
+                    h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+                    h.set(HttpHeaderNames.ACCEPT, stream ? "text/event-stream" : "application/json");
+                    h.set(HttpHeaderNames.USER_AGENT, "relay-gateway/0.1");
+                    h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+                    if (channel.protocol() == Protocol.ANTHROPIC) {
+                        h.set("x-api-key", channel.credential());
+                        h.set("anthropic-version", "2023-06-01");
+                    } else {
+                        h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + channel.credential());
+                    }
+                    for (Map.Entry<String, String> e : channel.extraHeaders().entrySet()) {
+                        h.set(e.getKey(), e.getValue());
+                    }
+                })
+                .post()
+                .uri(url)
+                .send((req, out) -> out.sendByteArray(Mono.just(body)))
+                .response((resp, bytes) -> Flux.<Object>just(
+                                new Head(resp.status().code(), resp.responseHeaders()))
+                        .concatWith(bytes.asByteArray()));
+    }
+
+    public void dispose() {
+        provider.disposeLater().block(Duration.ofSeconds(5));
+    }
+}
