@@ -279,7 +279,7 @@ class OpenAiRelayIntegrationTests extends GatewayIntegrationSupport {
         assertThat(streamed.body())
                 .contains("response.completed")
                 .doesNotContain("\"model\":\"sim-gpt-4o\"")
-                .doesNotContain("\"error\"");
+                .doesNotContain("data: {\"error\"");
     }
 
     private static void assertError(HttpResponse<String> r, int status, String code) {
