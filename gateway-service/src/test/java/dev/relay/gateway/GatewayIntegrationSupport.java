@@ -131,7 +131,7 @@ public abstract class GatewayIntegrationSupport {
             int priority,
             Map<String, String> extraHeaders) {
         ObjectNode ch = JSON.createObjectNode();
-        ch.put("name", "sim " + publicModel + " " + upstreamKey);
+        ch.put("name", "sim " + publicModel + " " + UUID.randomUUID().toString().substring(0, 6));
         ch.put("protocol", "OPENAI");
         ch.put("baseUrl", sim.baseUrl());
         ch.put("credential", upstreamKey);
@@ -207,7 +207,8 @@ public abstract class GatewayIntegrationSupport {
     protected List<JsonNode> simRequests(String scenario) {
         try {
             HttpResponse<String> r = HTTP.send(
-                    HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/_sim/requests?limit=1000&scenario=" + scenario))
+                    HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/_sim/requests?limit=1000"
+                                    + (scenario.isEmpty() ? "" : "&scenario=" + scenario)))
                             .GET()
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
