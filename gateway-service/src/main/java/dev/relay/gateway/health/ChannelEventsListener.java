@@ -5,19 +5,35 @@ import dev.relay.contracts.ChannelCooledDown;
 import dev.relay.contracts.EventEnvelope;
 import dev.relay.contracts.Topics;
 import dev.relay.outbox.InboundEvents;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.ConsumerSeekAware;
 
 /**
  * Thin adapter: every replica reads every channel-health event (its own consumer group, from the latest offset) and
- * applies other replicas' cooldowns, so a channel cooled down anywhere is cooled down everywhere.
+ * applies other replicas' cooldowns, so a channel cooled down anywhere is cooled down everywhere. On assignment it
+ * rewinds {@link #REPLAY} so that nothing decided between the start-up load of {@code channel_cooldown} and the
+ * assignment is missed (re-applying a cooldown is idempotent; expired ones are ignored).
  */
-public class ChannelEventsListener {
+public class ChannelEventsListener implements ConsumerSeekAware {
+
+    static final Duration REPLAY = Duration.ofMinutes(5);
 
     private final ChannelHealth health;
+    private final Clock clock;
 
-    public ChannelEventsListener(ChannelHealth health) {
+    public ChannelEventsListener(ChannelHealth health, Clock clock) {
         this.health = health;
+        this.clock = clock;
+    }
+
+    @Override
+    public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+        callback.seekToTimestamp(assignments.keySet(), clock.millis() - REPLAY.toMillis());
     }
 
     @KafkaListener(
@@ -28,11 +44,13 @@ public class ChannelEventsListener {
         EventEnvelope envelope = InboundEvents.read(record);
         switch (envelope.data()) {
             case ChannelCooledDown e -> {
-                if (!health.replicaId().equals(e.replicaId())) {
+                if (!health.replicaId().equals(e.replicaId()) && e.until().isAfter(clock.instant())) {
                     health.applyRemoteCooldown(e.channelId(), e.until());
                 }
             }
-            case ChannelAutoDisabled e -> health.reset(e.channelId());
+            case ChannelAutoDisabled e -> {
+                // the channel's status reaches every replica through gateway.config-changed and the snapshot
+            }
             default ->
                 throw new dev.relay.contracts.MalformedEventException(
                         "unexpected " + envelope.type() + " on " + Topics.GATEWAY_CHANNEL);

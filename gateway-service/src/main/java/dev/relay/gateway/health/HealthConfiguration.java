@@ -24,8 +24,8 @@ public class HealthConfiguration {
     }
 
     @Bean
-    ChannelEventsListener channelEventsListener(ChannelHealth health) {
-        return new ChannelEventsListener(health);
+    ChannelEventsListener channelEventsListener(ChannelHealth health, Clock clock) {
+        return new ChannelEventsListener(health, clock);
     }
 
     @Bean
