@@ -44,9 +44,9 @@ import tools.jackson.databind.node.ObjectNode;
         })
 public abstract class GatewayIntegrationSupport {
 
-    public static final String ADMIN_TOKEN = "it-admin-token-0f9e8d7c6b5a";
-    /** A fixed test master key (base64 of 32 bytes); never a real one. */
-    public static final String MASTER_KEY = "dGVzdC1tYXN0ZXIta2V5LTMyLWJ5dGVzLWxvbmcuLi4=";
+    public static final String ADMIN_TOKEN = "relay-test-admin-token-not-secret";
+    /** The shared test master key of src/test/resources/config/application.yml (not secret). */
+    public static final String MASTER_KEY = "cmVsYXktZGV2LW1hc3Rlci1rZXktTk9ULVNFQ1JFVCE=";
 
     protected static final JsonMapper JSON = JsonMapper.builder().build();
     protected static final HttpClient HTTP =

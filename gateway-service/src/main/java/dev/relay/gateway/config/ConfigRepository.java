@@ -1,0 +1,523 @@
+package dev.relay.gateway.config;
+
+import dev.relay.contracts.Protocol;
+import dev.relay.contracts.SealedSecret;
+import dev.relay.gateway.routing.ChannelCapabilities;
+import dev.relay.gateway.routing.ChannelStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** SQL over the {@code gateway} config tables. Callers own the transaction. */
+public class ConfigRepository {
+
+    private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+    private static final TypeReference<Map<String, Boolean>> BOOLEAN_MAP = new TypeReference<>() {};
+
+    private static final String CHANNEL_COLUMNS = "id, name, protocol, base_url, credential_ciphertext,"
+            + " credential_key_id, credential_fingerprint, models, model_mapping, groups, priority, weight,"
+            + " extra_headers, connect_timeout_ms, first_byte_timeout_ms, total_timeout_ms, capabilities, status,"
+            + " status_reason, managed_by, external_ref, version, created_at, updated_at";
+    private static final String GROUP_COLUMNS =
+            "id, name, models, status, managed_by, external_ref, version, created_at, updated_at";
+    private static final String KEY_COLUMNS = "id, group_id, name, key_hash, key_prefix, status, expires_at,"
+            + " rate_limit_per_minute, managed_by, external_ref, version, created_at, updated_at";
+
+    private static final Logger log = LoggerFactory.getLogger(ConfigRepository.class);
+
+    private final Set<String> reportedInvalid = ConcurrentHashMap.newKeySet();
+    private final JdbcClient jdbc;
+    private final JsonMapper json = JsonMapper.builder().build();
+    /** Key id assumed for credentials stored without one. */
+    private final String defaultKeyId;
+
+    public ConfigRepository(JdbcClient jdbc, String defaultKeyId) {
+        this.jdbc = jdbc;
+        this.defaultKeyId = defaultKeyId;
+    }
+
+    // ---- config version ----------------------------------------------------------------------------------------
+
+    /** Increments the config version under the row lock (held to commit: versions commit in order). */
+    public long bumpVersion() {
+        return jdbc.sql("UPDATE config_version SET version = version + 1 WHERE id = 1 RETURNING version")
+                .query(Long.class)
+                .single();
+    }
+
+    public long currentVersion() {
+        return jdbc.sql("SELECT version FROM config_version WHERE id = 1")
+                .query(Long.class)
+                .single();
+    }
+
+    // ---- channels ----------------------------------------------------------------------------------------------
+
+    public Optional<ChannelRecord> findChannel(String id, boolean forUpdate) {
+        return jdbc
+                .sql("SELECT " + CHANNEL_COLUMNS + " FROM channel WHERE id = :id" + (forUpdate ? " FOR UPDATE" : ""))
+                .param("id", id)
+                .query(this::channel)
+                .list()
+                .stream()
+                .filter(Objects::nonNull)
+                .findFirst();
+    }
+
+    public Optional<ChannelRecord> findChannelByRef(String managedBy, String externalRef) {
+        return jdbc
+                .sql("SELECT " + CHANNEL_COLUMNS
+                        + " FROM channel WHERE managed_by = :managedBy AND external_ref = :externalRef")
+                .param("managedBy", managedBy)
+                .param("externalRef", externalRef)
+                .query(this::channel)
+                .list()
+                .stream()
+                .filter(Objects::nonNull)
+                .findFirst();
+    }
+
+    public List<ChannelRecord> listChannels(ConfigFilter f) {
+        Where w = where(f);
+        if (f.groupId() != null) {
+            w.add("groups @> CAST(:groupJson AS jsonb)", "groupJson", json.writeValueAsString(List.of(f.groupId())));
+        }
+        if (f.model() != null) {
+            w.add("models @> CAST(:modelJson AS jsonb)", "modelJson", json.writeValueAsString(List.of(f.model())));
+        }
+        return w
+                .bind(jdbc.sql("SELECT " + CHANNEL_COLUMNS + " FROM channel" + w + " ORDER BY created_at, id"))
+                .query(this::channel)
+                .list()
+                .stream()
+                .filter(Objects::nonNull)
+                .toList();
+    }
+
+    /** Channels whose allowed groups name this group. */
+    public List<String> channelsRestrictedTo(String groupId) {
+        return jdbc.sql("SELECT id FROM channel WHERE groups @> CAST(:g AS jsonb) ORDER BY id")
+                .param("g", json.writeValueAsString(List.of(groupId)))
+                .query(String.class)
+                .list();
+    }
+
+    public void insertChannel(ChannelRecord r) {
+        bindChannel(
+                        jdbc.sql("INSERT INTO channel (" + CHANNEL_COLUMNS + ") VALUES (:id, :name, :protocol,"
+                                + " :baseUrl, :ciphertext, :keyId, :fingerprint, CAST(:models AS jsonb),"
+                                + " CAST(:modelMapping AS jsonb), CAST(:groups AS jsonb), :priority, :weight,"
+                                + " CAST(:extraHeaders AS jsonb), :connectTimeoutMs, :firstByteTimeoutMs,"
+                                + " :totalTimeoutMs, CAST(:capabilities AS jsonb), :status, :statusReason,"
+                                + " :managedBy, :externalRef, :version, :createdAt, :updatedAt)"),
+                        r)
+                .update();
+    }
+
+    public void updateChannel(ChannelRecord r) {
+        bindChannel(
+                        jdbc.sql("UPDATE channel SET name = :name, protocol = :protocol, base_url = :baseUrl,"
+                                + " credential_ciphertext = :ciphertext, credential_key_id = :keyId,"
+                                + " credential_fingerprint = :fingerprint, models = CAST(:models AS jsonb),"
+                                + " model_mapping = CAST(:modelMapping AS jsonb), groups = CAST(:groups AS jsonb),"
+                                + " priority = :priority, weight = :weight,"
+                                + " extra_headers = CAST(:extraHeaders AS jsonb),"
+                                + " connect_timeout_ms = :connectTimeoutMs,"
+                                + " first_byte_timeout_ms = :firstByteTimeoutMs,"
+                                + " total_timeout_ms = :totalTimeoutMs, capabilities = CAST(:capabilities AS jsonb),"
+                                + " status = :status, status_reason = :statusReason, managed_by = :managedBy,"
+                                + " external_ref = :externalRef, version = :version, updated_at = :updatedAt"
+                                + " WHERE id = :id"),
+                        r)
+                .update();
+    }
+
+    public boolean deleteChannel(String id) {
+        return jdbc.sql("DELETE FROM channel WHERE id = :id").param("id", id).update() == 1;
+    }
+
+    private JdbcClient.StatementSpec bindChannel(JdbcClient.StatementSpec s, ChannelRecord r) {
+        ChannelSpec c = r.spec();
+        return s.param("id", r.id())
+                .param("name", c.name())
+                .param("protocol", c.protocol().name())
+                .param("baseUrl", c.baseUrl())
+                .param("ciphertext", r.credential().ciphertext())
+                .param("keyId", r.credential().keyId())
+                .param("fingerprint", r.credential().fingerprint())
+                .param("models", json.writeValueAsString(c.models()))
+                .param("modelMapping", json.writeValueAsString(c.modelMapping()))
+                .param("groups", json.writeValueAsString(c.groups()))
+                .param("priority", c.priority())
+                .param("weight", c.weight())
+                .param("extraHeaders", json.writeValueAsString(c.extraHeaders()))
+                .param("connectTimeoutMs", c.connectTimeoutMs(), java.sql.Types.INTEGER)
+                .param("firstByteTimeoutMs", c.firstByteTimeoutMs(), java.sql.Types.INTEGER)
+                .param("totalTimeoutMs", c.totalTimeoutMs(), java.sql.Types.INTEGER)
+                .param("capabilities", json.writeValueAsString(capabilitiesMap(c.capabilities())))
+                .param("status", c.status().name())
+                .param("statusReason", c.statusReason(), java.sql.Types.VARCHAR)
+                .param("managedBy", c.managedBy(), java.sql.Types.VARCHAR)
+                .param("externalRef", c.externalRef(), java.sql.Types.VARCHAR)
+                .param("version", r.version())
+                .param("createdAt", Timestamp.from(r.createdAt()))
+                .param("updatedAt", Timestamp.from(r.updatedAt()));
+    }
+
+    /**
+     * A stored row that no longer passes validation (written by an older version or by hand) is logged and skipped,
+     * never allowed to fail a whole snapshot load.
+     */
+    private <T> T tolerant(ResultSet rs, String kind, RowReader<T> reader) throws SQLException {
+        try {
+            return reader.read(rs);
+        } catch (ConfigException ex) {
+            String id = rs.getString("id");
+            if (reportedInvalid.add(kind + ":" + id + "@" + rs.getLong("version"))) {
+                log.error(
+                        "{} {} in the database is invalid and is ignored: {} ({})",
+                        kind,
+                        id,
+                        ex.getMessage(),
+                        ex.param());
+            }
+            return null;
+        }
+    }
+
+    @FunctionalInterface
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private ChannelRecord channel(ResultSet rs, int row) throws SQLException {
+        return tolerant(rs, "channel", this::channelRow);
+    }
+
+    private GroupRecord group(ResultSet rs, int row) throws SQLException {
+        return tolerant(rs, "group", this::groupRow);
+    }
+
+    private KeyRecord key(ResultSet rs, int row) throws SQLException {
+        return tolerant(rs, "key", this::keyRow);
+    }
+
+    private ChannelRecord channelRow(ResultSet rs) throws SQLException {
+        String keyId = rs.getString("credential_key_id");
+        ChannelSpec spec = new ChannelSpec(
+                rs.getString("name"),
+                Protocol.valueOf(rs.getString("protocol")),
+                rs.getString("base_url"),
+                null,
+                json.readValue(rs.getString("models"), STRING_LIST),
+                json.readValue(rs.getString("model_mapping"), STRING_MAP),
+                json.readValue(rs.getString("groups"), STRING_LIST),
+                rs.getInt("priority"),
+                rs.getInt("weight"),
+                json.readValue(rs.getString("extra_headers"), STRING_MAP),
+                (Integer) rs.getObject("connect_timeout_ms"),
+                (Integer) rs.getObject("first_byte_timeout_ms"),
+                (Integer) rs.getObject("total_timeout_ms"),
+                capabilities(json.readValue(rs.getString("capabilities"), BOOLEAN_MAP)),
+                ChannelStatus.valueOf(rs.getString("status")),
+                rs.getString("status_reason"),
+                rs.getString("managed_by"),
+                rs.getString("external_ref"));
+        return new ChannelRecord(
+                rs.getString("id"),
+                spec,
+                new SealedSecret(
+                        keyId == null ? defaultKeyId : keyId,
+                        rs.getString("credential_ciphertext"),
+                        rs.getString("credential_fingerprint")),
+                rs.getLong("version"),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"));
+    }
+
+    static Map<String, Boolean> capabilitiesMap(ChannelCapabilities c) {
+        Map<String, Boolean> m = new LinkedHashMap<>();
+        m.put("chat", c.chat());
+        m.put("streaming", c.streaming());
+        m.put("tools", c.tools());
+        m.put("vision", c.vision());
+        m.put("embeddings", c.embeddings());
+        m.put("responses", c.responses());
+        return m;
+    }
+
+    static ChannelCapabilities capabilities(Map<String, Boolean> m) {
+        ChannelCapabilities d = ChannelCapabilities.DEFAULT;
+        return new ChannelCapabilities(
+                m.getOrDefault("chat", d.chat()),
+                m.getOrDefault("streaming", d.streaming()),
+                m.getOrDefault("tools", d.tools()),
+                m.getOrDefault("vision", d.vision()),
+                m.getOrDefault("embeddings", d.embeddings()),
+                m.getOrDefault("responses", d.responses()));
+    }
+
+    // ---- groups ------------------------------------------------------------------------------------------------
+
+    public Optional<GroupRecord> findGroup(String id, boolean forUpdate) {
+        return jdbc
+                .sql("SELECT " + GROUP_COLUMNS + " FROM client_group WHERE id = :id" + (forUpdate ? " FOR UPDATE" : ""))
+                .param("id", id)
+                .query(this::group)
+                .list()
+                .stream()
+                .filter(Objects::nonNull)
+                .findFirst();
+    }
+
+    public Optional<GroupRecord> findGroupByRef(String managedBy, String externalRef) {
+        return jdbc
+                .sql("SELECT " + GROUP_COLUMNS
+                        + " FROM client_group WHERE managed_by = :managedBy AND external_ref = :externalRef")
+                .param("managedBy", managedBy)
+                .param("externalRef", externalRef)
+                .query(this::group)
+                .list()
+                .stream()
+                .filter(Objects::nonNull)
+                .findFirst();
+    }
+
+    /** Locks the group row against a concurrent delete (FOR KEY SHARE) and tells whether it exists. */
+    public boolean lockGroupExists(String id) {
+        return jdbc.sql("SELECT id FROM client_group WHERE id = :id FOR KEY SHARE")
+                .param("id", id)
+                .query(String.class)
+                .optional()
+                .isPresent();
+    }
+
+    public List<GroupRecord> listGroups(ConfigFilter f) {
+        Where w = where(f);
+        return w
+                .bind(jdbc.sql("SELECT " + GROUP_COLUMNS + " FROM client_group" + w + " ORDER BY created_at, id"))
+                .query(this::group)
+                .list()
+                .stream()
+                .filter(Objects::nonNull)
+                .toList();
+    }
+
+    public void insertGroup(GroupRecord r) {
+        bindGroup(
+                        jdbc.sql("INSERT INTO client_group (" + GROUP_COLUMNS + ") VALUES (:id, :name,"
+                                + " CAST(:models AS jsonb), :status, :managedBy, :externalRef, :version, :createdAt,"
+                                + " :updatedAt)"),
+                        r)
+                .update();
+    }
+
+    public void updateGroup(GroupRecord r) {
+        bindGroup(
+                        jdbc.sql("UPDATE client_group SET name = :name, models = CAST(:models AS jsonb),"
+                                + " status = :status, managed_by = :managedBy, external_ref = :externalRef,"
+                                + " version = :version, updated_at = :updatedAt WHERE id = :id"),
+                        r)
+                .update();
+    }
+
+    public boolean deleteGroup(String id) {
+        return jdbc.sql("DELETE FROM client_group WHERE id = :id")
+                        .param("id", id)
+                        .update()
+                == 1;
+    }
+
+    public long countKeysInGroup(String groupId) {
+        return jdbc.sql("SELECT count(*) FROM client_key WHERE group_id = :g")
+                .param("g", groupId)
+                .query(Long.class)
+                .single();
+    }
+
+    private JdbcClient.StatementSpec bindGroup(JdbcClient.StatementSpec s, GroupRecord r) {
+        GroupSpec g = r.spec();
+        return s.param("id", r.id())
+                .param("name", g.name())
+                .param("models", json.writeValueAsString(g.models()))
+                .param("status", g.status().name())
+                .param("managedBy", g.managedBy(), java.sql.Types.VARCHAR)
+                .param("externalRef", g.externalRef(), java.sql.Types.VARCHAR)
+                .param("version", r.version())
+                .param("createdAt", Timestamp.from(r.createdAt()))
+                .param("updatedAt", Timestamp.from(r.updatedAt()));
+    }
+
+    private GroupRecord groupRow(ResultSet rs) throws SQLException {
+        return new GroupRecord(
+                rs.getString("id"),
+                new GroupSpec(
+                        rs.getString("name"),
+                        json.readValue(rs.getString("models"), STRING_LIST),
+                        EntryStatus.valueOf(rs.getString("status")),
+                        rs.getString("managed_by"),
+                        rs.getString("external_ref")),
+                rs.getLong("version"),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"));
+    }
+
+    // ---- keys --------------------------------------------------------------------------------------------------
+
+    public Optional<KeyRecord> findKey(String id, boolean forUpdate) {
+        return jdbc
+                .sql("SELECT " + KEY_COLUMNS + " FROM client_key WHERE id = :id" + (forUpdate ? " FOR UPDATE" : ""))
+                .param("id", id)
+                .query(this::key)
+                .list()
+                .stream()
+                .filter(Objects::nonNull)
+                .findFirst();
+    }
+
+    public Optional<KeyRecord> findKeyByRef(String managedBy, String externalRef) {
+        return jdbc
+                .sql("SELECT " + KEY_COLUMNS
+                        + " FROM client_key WHERE managed_by = :managedBy AND external_ref = :externalRef")
+                .param("managedBy", managedBy)
+                .param("externalRef", externalRef)
+                .query(this::key)
+                .list()
+                .stream()
+                .filter(Objects::nonNull)
+                .findFirst();
+    }
+
+    public List<KeyRecord> listKeys(ConfigFilter f) {
+        Where w = where(f);
+        if (f.groupId() != null) {
+            w.add("group_id = :groupId", "groupId", f.groupId());
+        }
+        return w
+                .bind(jdbc.sql("SELECT " + KEY_COLUMNS + " FROM client_key" + w + " ORDER BY created_at, id"))
+                .query(this::key)
+                .list()
+                .stream()
+                .filter(Objects::nonNull)
+                .toList();
+    }
+
+    public void insertKey(KeyRecord r) {
+        bindKey(
+                        jdbc.sql("INSERT INTO client_key (" + KEY_COLUMNS + ") VALUES (:id, :groupId, :name,"
+                                + " :keyHash, :keyPrefix, :status, :expiresAt, :rateLimitPerMinute, :managedBy,"
+                                + " :externalRef, :version, :createdAt, :updatedAt)"),
+                        r)
+                .update();
+    }
+
+    public void updateKey(KeyRecord r) {
+        bindKey(
+                        jdbc.sql("UPDATE client_key SET group_id = :groupId, name = :name, status = :status,"
+                                + " expires_at = :expiresAt, rate_limit_per_minute = :rateLimitPerMinute,"
+                                + " managed_by = :managedBy, external_ref = :externalRef, version = :version,"
+                                + " updated_at = :updatedAt WHERE id = :id AND key_hash = :keyHash"),
+                        r)
+                .update();
+    }
+
+    public boolean deleteKey(String id) {
+        return jdbc.sql("DELETE FROM client_key WHERE id = :id").param("id", id).update() == 1;
+    }
+
+    private JdbcClient.StatementSpec bindKey(JdbcClient.StatementSpec s, KeyRecord r) {
+        KeySpec k = r.spec();
+        return s.param("id", r.id())
+                .param("groupId", k.groupId())
+                .param("name", k.name())
+                .param("keyHash", HexFormat.of().parseHex(r.keyHash()))
+                .param("keyPrefix", r.keyPrefix())
+                .param("status", k.status().name())
+                .param(
+                        "expiresAt",
+                        k.expiresAt() == null ? null : Timestamp.from(k.expiresAt()),
+                        java.sql.Types.TIMESTAMP)
+                .param("rateLimitPerMinute", k.rateLimitPerMinute(), java.sql.Types.INTEGER)
+                .param("managedBy", k.managedBy(), java.sql.Types.VARCHAR)
+                .param("externalRef", k.externalRef(), java.sql.Types.VARCHAR)
+                .param("version", r.version())
+                .param("createdAt", Timestamp.from(r.createdAt()))
+                .param("updatedAt", Timestamp.from(r.updatedAt()));
+    }
+
+    private KeyRecord keyRow(ResultSet rs) throws SQLException {
+        return new KeyRecord(
+                rs.getString("id"),
+                new KeySpec(
+                        rs.getString("name"),
+                        rs.getString("group_id"),
+                        EntryStatus.valueOf(rs.getString("status")),
+                        instant(rs, "expires_at"),
+                        (Integer) rs.getObject("rate_limit_per_minute"),
+                        rs.getString("managed_by"),
+                        rs.getString("external_ref"),
+                        null),
+                rs.getString("key_prefix"),
+                HexFormat.of().formatHex(rs.getBytes("key_hash")),
+                rs.getLong("version"),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"));
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------------
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static Where where(ConfigFilter f) {
+        Where w = new Where();
+        if (f.managedBy() != null) {
+            w.add("managed_by = :managedBy", "managedBy", f.managedBy());
+        }
+        if (f.externalRef() != null) {
+            w.add("external_ref = :externalRef", "externalRef", f.externalRef());
+        }
+        if (f.status() != null) {
+            w.add("status = :status", "status", f.status());
+        }
+        return w;
+    }
+
+    /** A conjunction of conditions with their named parameters. */
+    private static final class Where {
+        private final List<String> conditions = new ArrayList<>();
+        private final Map<String, Object> params = new LinkedHashMap<>();
+
+        void add(String condition, String param, Object value) {
+            conditions.add(condition);
+            params.put(param, value);
+        }
+
+        JdbcClient.StatementSpec bind(JdbcClient.StatementSpec s) {
+            return params.isEmpty() ? s : s.params(params);
+        }
+
+        @Override
+        public String toString() {
+            return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.relay.gateway.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.relay.contracts.Protocol;
+import dev.relay.contracts.SecretBox;
+import dev.relay.gateway.config.ChannelRecord;
+import dev.relay.gateway.config.ChannelSpec;
+import dev.relay.gateway.config.ConfigException;
+import dev.relay.gateway.config.KeyRecord;
+import dev.relay.gateway.config.KeySpec;
+import dev.relay.gateway.routing.ChannelStatus;
+import java.time.Instant;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
+
+class ResourceJsonTests {
+
+    private static final SecretBox BOX = SecretBox.fromBase64(
+            "k1", Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes()));
+    private static final Instant T = Instant.parse("2030-01-01T00:00:00Z");
+
+    @Test
+    void parsesAChannelCreateWithDefaults() {
+        ChannelSpec s = ChannelJson.spec(
+                obj("{\"name\":\"ds\",\"protocol\":\"openai\",\"baseUrl\":\"https://api.deepseek.com\","
+                        + "\"credential\":\"sk-1\",\"models\":[\"deepseek-chat\"],"
+                        + "\"capabilities\":{\"responses\":true}}"),
+                null);
+        assertThat(s.protocol()).isEqualTo(Protocol.OPENAI);
+        assertThat(s.weight()).isEqualTo(1);
+        assertThat(s.status()).isEqualTo(ChannelStatus.ENABLED);
+        assertThat(s.capabilities().responses()).isTrue();
+        assertThat(s.capabilities().chat()).isTrue();
+    }
+
+    @Test
+    void rejectsUnknownFieldsNamingThem() {
+        assertThat(invalid(() -> ChannelJson.spec(obj("{\"nme\":\"x\"}"), null)).param())
+                .isEqualTo("nme");
+        assertThat(invalid(() -> ChannelJson.spec(obj(minimal(", \"capabilities\":{\"audio\":true}")), null))
+                        .param())
+                .isEqualTo("capabilities.audio");
+    }
+
+    @Test
+    void rejectsWrongTypesNamingTheField() {
+        assertThat(invalid(() -> ChannelJson.spec(obj(minimal(", \"weight\":\"2\"")), null))
+                        .param())
+                .isEqualTo("weight");
+        assertThat(invalid(() -> ChannelJson.spec(obj(minimal(", \"priority\":1.5")), null))
+                        .param())
+                .isEqualTo("priority");
+        assertThat(invalid(() -> ChannelJson.spec(obj(minimal(", \"status\":\"PAUSED\"")), null))
+                        .param())
+                .isEqualTo("status");
+    }
+
+    @Test
+    void ignoresReadOnlyFieldsButNotAForeignId() {
+        ChannelSpec s = ChannelJson.spec(
+                obj(minimal(", \"id\":\"ch_1\", \"version\":9, \"credentialFingerprint\":\"x\"")), "ch_1");
+        assertThat(s.name()).isEqualTo("c");
+        assertThat(invalid(() -> ChannelJson.spec(obj(minimal(", \"id\":\"ch_2\"")), "ch_1"))
+                        .param())
+                .isEqualTo("id");
+        assertThat(invalid(() -> ChannelJson.spec(obj(minimal(", \"id\":\"ch_2\"")), null))
+                        .param())
+                .isEqualTo("id");
+    }
+
+    @Test
+    void patchMergesOntoTheStoredChannelAndKeepsTheCredential() {
+        ChannelSpec stored = ChannelJson.spec(obj(minimal(", \"priority\": 3, \"statusReason\": \"old\"")), null);
+        ChannelRecord current = new ChannelRecord("ch_1", stored.withCredential(null), BOX.seal("sk-1"), 2, T, T);
+
+        ChannelSpec patched = ChannelJson.patched(current, obj("{\"weight\":5,\"statusReason\":null}"));
+
+        assertThat(patched.weight()).isEqualTo(5);
+        assertThat(patched.priority()).isEqualTo(3);
+        assertThat(patched.statusReason()).isNull();
+        assertThat(patched.credential()).isNull();
+        assertThat(patched.models()).containsExactly("m");
+    }
+
+    @Test
+    void aKeyCannotBeChangedAfterCreation() {
+        KeyRecord current = new KeyRecord(
+                "key_1", new KeySpec("k", "grp_1", null, null, null, null, null, null), "rk-abc", "00", 1, T, T);
+        ConfigException ex = invalid(() -> KeyJson.patched(current, obj("{\"key\":\"" + "x".repeat(40) + "\"}")));
+        assertThat(ex.code()).isEqualTo("immutable_field");
+        assertThat(ex.getMessage()).doesNotContain("xxxx");
+        assertThat(KeyJson.patched(current, obj("{\"rateLimitPerMinute\":30}")).rateLimitPerMinute())
+                .isEqualTo(30);
+    }
+
+    @Test
+    void keyViewCarriesThePlaintextOnlyWhenGiven() {
+        KeyRecord k = new KeyRecord(
+                "key_1", new KeySpec("k", "grp_1", null, null, null, null, null, null), "rk-abc", "00", 1, T, T);
+        assertThat(new String(AdminJson.write(KeyJson.view(k, null)))).doesNotContain("\"key\"");
+        assertThat(new String(AdminJson.write(KeyJson.view(k, "rk-plain")))).contains("\"key\":\"rk-plain\"");
+    }
+
+    private static String minimal(String extra) {
+        return "{\"name\":\"c\",\"protocol\":\"OPENAI\",\"baseUrl\":\"https://x.example\",\"credential\":\"sk-1\","
+                + "\"models\":[\"m\"]" + extra + "}";
+    }
+
+    private static ObjectNode obj(String json) {
+        return (ObjectNode) AdminJson.MAPPER.readTree(json);
+    }
+
+    private static ConfigException invalid(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        ConfigException ex = catchThrowableOfType(ConfigException.class, call);
+        assertThat(ex).isNotNull();
+        assertThat(ex.reason()).isEqualTo(ConfigException.Reason.INVALID);
+        return ex;
+    }
+}
