@@ -181,6 +181,9 @@ public class ChannelHealth {
                         s.resetWindow();
                     }
                 }
+                case LOCAL_OVERLOAD -> {
+                    // the gateway's own pool, not the upstream: no penalty (callers normally do not report it)
+                }
             }
         }
         if (cooled != null) {

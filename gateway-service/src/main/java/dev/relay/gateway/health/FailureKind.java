@@ -13,5 +13,10 @@ public enum FailureKind {
     /** connect, first-byte or total deadline exceeded. */
     TIMEOUT,
     /** connection refused / reset / DNS. */
-    CONNECT_ERROR
+    CONNECT_ERROR,
+    /**
+     * The gateway's own upstream connection pool is exhausted (pending-acquire timeout or queue full): the upstream is
+     * not at fault, so the channel's health is not touched; the next channel is tried and the client gets 503.
+     */
+    LOCAL_OVERLOAD
 }

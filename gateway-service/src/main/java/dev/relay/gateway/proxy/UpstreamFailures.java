@@ -26,6 +26,9 @@ final class UpstreamFailures {
     static FailureKind classify(Throwable e) {
         Throwable t = e;
         while (t != null) {
+            if (isPoolExhaustion(t)) {
+                return FailureKind.LOCAL_OVERLOAD;
+            }
             if (t instanceof TimeoutException || t instanceof io.netty.handler.timeout.ReadTimeoutException) {
                 return FailureKind.TIMEOUT;
             }
@@ -40,6 +43,15 @@ final class UpstreamFailures {
         return e instanceof IOException || e.getClass().getName().startsWith("reactor.netty")
                 ? FailureKind.CONNECT_ERROR
                 : FailureKind.SERVER_ERROR;
+    }
+
+    /**
+     * Reactor Netty's pool refusing a connection ({@code PoolAcquireTimeoutException} extends
+     * {@link TimeoutException}, so it must be told apart from an upstream timeout; the classes are shaded, hence by name).
+     */
+    private static boolean isPoolExhaustion(Throwable t) {
+        String n = t.getClass().getName();
+        return n.endsWith(".pool.PoolAcquireTimeoutException") || n.endsWith(".pool.PoolAcquirePendingLimitException");
     }
 
     /** For a non-2xx upstream status: the health classification, or null when the client's request is at fault. */
