@@ -153,6 +153,43 @@ public abstract class GatewayIntegrationSupport {
         return admin("POST", "/channels", ch).get("id").asString();
     }
 
+    /**
+     * A channel on the simulator speaking {@code protocol} ({@code OPENAI} or {@code ANTHROPIC}), with every
+     * capability on unless {@code capabilities} overrides it (e.g. {@code Map.of("tools", false, "toolEmulation",
+     * true)}).
+     */
+    protected String newChannel(
+            String publicModel,
+            String upstreamModel,
+            String upstreamKey,
+            String protocol,
+            Map<String, String> extraHeaders,
+            Map<String, Boolean> capabilities) {
+        ObjectNode ch = JSON.createObjectNode();
+        ch.put(
+                "name",
+                "sim " + protocol + " " + publicModel + " "
+                        + UUID.randomUUID().toString().substring(0, 6));
+        ch.put("protocol", protocol);
+        ch.put("baseUrl", sim.baseUrl());
+        ch.put("credential", upstreamKey);
+        ch.putArray("models").add(publicModel);
+        if (!publicModel.equals(upstreamModel)) {
+            ch.putObject("modelMapping").put(publicModel, upstreamModel);
+        }
+        ObjectNode headers = ch.putObject("extraHeaders");
+        extraHeaders.forEach(headers::put);
+        ObjectNode caps = ch.putObject("capabilities");
+        caps.put("chat", true)
+                .put("streaming", true)
+                .put("tools", true)
+                .put("vision", true)
+                .put("embeddings", true)
+                .put("responses", "OPENAI".equals(protocol));
+        capabilities.forEach(caps::put);
+        return admin("POST", "/channels", ch).get("id").asString();
+    }
+
     /** Waits until the key sees the model (the local snapshot has the new config). */
     protected void awaitModelVisible(String key, String model) {
         await().atMost(Duration.ofSeconds(10))

@@ -2,7 +2,7 @@ package dev.relay.gateway.admin;
 
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
-/** Where the admin API lives. */
+/** Where the admin API lives, and the admin-only introspection endpoints under {@code /internal}. */
 final class AdminPaths {
 
     static final String BASE = "/admin/v1";
@@ -11,6 +11,9 @@ final class AdminPaths {
 
     static boolean isAdmin(ServerHttpRequest request) {
         String path = request.getPath().pathWithinApplication().value();
-        return path.equals("/admin") || path.startsWith("/admin/");
+        return path.equals("/admin")
+                || path.startsWith("/admin/")
+                || path.equals("/internal")
+                || path.startsWith("/internal/");
     }
 }

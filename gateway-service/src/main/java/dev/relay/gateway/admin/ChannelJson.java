@@ -39,7 +39,8 @@ final class ChannelJson {
     static final Set<String> READ_ONLY =
             Set.of("id", "apiBase", "credentialFingerprint", "version", "createdAt", "updatedAt");
 
-    static final Set<String> CAPABILITIES = Set.of("chat", "streaming", "tools", "vision", "embeddings", "responses");
+    static final Set<String> CAPABILITIES =
+            Set.of("chat", "streaming", "tools", "vision", "embeddings", "responses", "toolEmulation", "imageFallback");
 
     private ChannelJson() {}
 
@@ -92,7 +93,9 @@ final class ChannelJson {
                 flag(o, "tools", d.tools()),
                 flag(o, "vision", d.vision()),
                 flag(o, "embeddings", d.embeddings()),
-                flag(o, "responses", d.responses()));
+                flag(o, "responses", d.responses()),
+                flag(o, "toolEmulation", d.toolEmulation()),
+                flag(o, "imageFallback", d.imageFallback()));
     }
 
     private static boolean flag(ObjectNode o, String field, boolean fallback) {

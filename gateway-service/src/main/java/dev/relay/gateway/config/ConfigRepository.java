@@ -259,6 +259,8 @@ public class ConfigRepository {
         m.put("vision", c.vision());
         m.put("embeddings", c.embeddings());
         m.put("responses", c.responses());
+        m.put("toolEmulation", c.toolEmulation());
+        m.put("imageFallback", c.imageFallback());
         return m;
     }
 
@@ -270,7 +272,9 @@ public class ConfigRepository {
                 m.getOrDefault("tools", d.tools()),
                 m.getOrDefault("vision", d.vision()),
                 m.getOrDefault("embeddings", d.embeddings()),
-                m.getOrDefault("responses", d.responses()));
+                m.getOrDefault("responses", d.responses()),
+                m.getOrDefault("toolEmulation", d.toolEmulation()),
+                m.getOrDefault("imageFallback", d.imageFallback()));
     }
 
     // ---- groups ------------------------------------------------------------------------------------------------

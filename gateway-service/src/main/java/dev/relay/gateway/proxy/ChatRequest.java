@@ -29,6 +29,7 @@ public final class ChatRequest {
     private final int includeUsageStart;
     private final int includeUsageEnd;
     private final boolean includeUsage;
+    private final boolean hasTools;
 
     private ChatRequest(
             byte[] body,
@@ -41,7 +42,8 @@ public final class ChatRequest {
             boolean streamOptionsEmpty,
             int includeUsageStart,
             int includeUsageEnd,
-            boolean includeUsage) {
+            boolean includeUsage,
+            boolean hasTools) {
         this.body = body;
         this.model = model;
         this.modelStart = modelStart;
@@ -53,6 +55,7 @@ public final class ChatRequest {
         this.includeUsageStart = includeUsageStart;
         this.includeUsageEnd = includeUsageEnd;
         this.includeUsage = includeUsage;
+        this.hasTools = hasTools;
     }
 
     /**
@@ -75,6 +78,7 @@ public final class ChatRequest {
         int iuStart = -1;
         int iuEnd = -1;
         boolean iu = false;
+        boolean tools = false;
         try (JsonParser p = JsonScan.parser(body, 0, body.length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new BadRequestException("request body must be a JSON object", null);
@@ -123,6 +127,19 @@ public final class ChatRequest {
                             throw new BadRequestException("'stream_options' must be an object", "stream_options");
                         }
                     }
+                    case "tools" -> {
+                        if (v == JsonToken.START_ARRAY) {
+                            JsonToken e;
+                            while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+                                tools = true;
+                                if (e == JsonToken.START_OBJECT || e == JsonToken.START_ARRAY) {
+                                    p.skipChildren();
+                                }
+                            }
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
                     default -> p.skipChildren();
                 }
             }
@@ -139,7 +156,12 @@ public final class ChatRequest {
             throw new BadRequestException("'model' is required", "model");
         }
         return new ChatRequest(
-                body, model, modelStart, modelEnd, stream, objectStart, soStart, soEmpty, iuStart, iuEnd, iu);
+                body, model, modelStart, modelEnd, stream, objectStart, soStart, soEmpty, iuStart, iuEnd, iu, tools);
+    }
+
+    /** Whether the request declares at least one tool (a top-level non-empty {@code tools} array). */
+    public boolean hasTools() {
+        return hasTools;
     }
 
     public String model() {

@@ -12,7 +12,7 @@ import java.util.List;
  * {@code [DONE]} and in-stream error objects, and keeps the delivered text for a tokenizer estimate should the stream
  * end without usage. Pure: bytes in, bytes out.
  */
-public final class OpenAiChatStream {
+public final class OpenAiChatStream implements dev.relay.gateway.translate.StreamTranslator {
 
     private static final byte[] USAGE_OBJECT = "\"usage\":{".getBytes(StandardCharsets.UTF_8);
     private static final byte[] EMPTY_CHOICES = "\"choices\":[]".getBytes(StandardCharsets.UTF_8);
@@ -48,6 +48,7 @@ public final class OpenAiChatStream {
     }
 
     /** Feeds upstream bytes; returns the complete events to send to the client, in order. */
+    @Override
     public List<byte[]> accept(byte[] chunk) {
         buffer.append(chunk);
         List<byte[]> out = new ArrayList<>(2);
@@ -63,6 +64,7 @@ public final class OpenAiChatStream {
     }
 
     /** Upstream ended: whatever incomplete event remains (forwarded as is, terminated). */
+    @Override
     public List<byte[]> finish() {
         if (buffer.isEmpty()) {
             return List.of();
@@ -147,6 +149,22 @@ public final class OpenAiChatStream {
         }
     }
 
+    @Override
+    public List<byte[]> fail(String message, String code) {
+        return List.of(dev.relay.gateway.api.OpenAiErrors.streamEvent(message, "server_error", code));
+    }
+
+    @Override
+    public boolean completed() {
+        return done;
+    }
+
+    @Override
+    public boolean erroredInBand() {
+        return upstreamError;
+    }
+
+    @Override
     public TokenUsage usage() {
         return usage;
     }
@@ -164,6 +182,7 @@ public final class OpenAiChatStream {
     }
 
     /** Text delivered to the client so far (bounded), for a tokenizer estimate when no usage arrives. */
+    @Override
     public String deliveredText() {
         return delivered.toString();
     }

@@ -3,6 +3,7 @@ package dev.relay.gateway.proxy;
 import dev.relay.gateway.health.ChannelHealth;
 import dev.relay.gateway.health.HealthEvents;
 import dev.relay.gateway.health.ReplicaId;
+import dev.relay.gateway.introspect.DebugRecorder;
 import dev.relay.gateway.metering.UsageSink;
 import dev.relay.gateway.routing.SnapshotHolder;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,9 +21,13 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 @EnableConfigurationProperties(ProxyProperties.class)
 public class ProxyConfiguration {
 
+    static {
+        DroppedErrors.install(); // global Reactor hook: client disconnects are not ERRORs
+    }
+
     @Bean(destroyMethod = "dispose")
     UpstreamClient upstreamClient(ProxyProperties p) {
-        return new UpstreamClient(p.maxConnections(), java.time.Duration.ofSeconds(55));
+        return new UpstreamClient(p.maxConnections(), p.poolAcquireTimeout(), java.time.Duration.ofSeconds(55));
     }
 
     @Bean
@@ -75,7 +80,14 @@ public class ProxyConfiguration {
     }
 
     @Bean
-    OpenAiApiWebFilter openAiApiWebFilter(
+    DebugRecorder debugRecorder(ProxyProperties p) {
+        return p.debugCapacity() > 0
+                ? new DebugRecorder(p.debugCapacity(), p.debugMaxBodyBytes())
+                : DebugRecorder.DISABLED;
+    }
+
+    @Bean
+    EdgeApiWebFilter edgeApiWebFilter(
             SnapshotHolder snapshots,
             RelayEngine engine,
             ChannelHealth health,
@@ -83,8 +95,9 @@ public class ProxyConfiguration {
             KeyRateLimiter limiter,
             TokenEstimator estimator,
             Clock clock,
-            ProxyProperties p) {
-        return new OpenAiApiWebFilter(
+            ProxyProperties p,
+            DebugRecorder debug) {
+        return new EdgeApiWebFilter(
                 snapshots,
                 engine,
                 new ChannelPlanner(health, ThreadLocalRandom::current),
@@ -92,6 +105,8 @@ public class ProxyConfiguration {
                 limiter,
                 estimator,
                 clock,
-                p.maxBodyBytes());
+                p.maxBodyBytes(),
+                p.defaultMaxTokens(),
+                debug);
     }
 }

@@ -8,17 +8,24 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param maxBodyBytes largest accepted client request body (413 above)
  * @param maxResponseBytes largest buffered (non-streamed) upstream response
- * @param maxConnections upstream connection pool size
+ * @param maxConnections upstream connections per upstream address (open streams hold one each)
+ * @param poolAcquireTimeout how long a request may wait for a free pooled connection before it is answered 503
+ *     {@code gateway_overloaded} (no health penalty for the channel)
  * @param maxAttempts channels tried per request, at most
  * @param totalDeadline no new attempt starts after this much time since the request arrived
  * @param streamIdleTimeout a stream that stays silent this long after its first byte is failed as incomplete
  * @param rateLimiterTimeout how long the Redis rate limiter may take before the request is let through
+ * @param defaultMaxTokens {@code max_tokens} sent to Anthropic channels when an OpenAI client gave none (Anthropic
+ *     requires it)
+ * @param debugCapacity requests kept for {@code GET /internal/debug/requests} (0 turns the ring off)
+ * @param debugMaxBodyBytes larger request/response bodies are not kept in the debug ring
  */
 @ConfigurationProperties("relay.gateway.proxy")
 public record ProxyProperties(
         Integer maxBodyBytes,
         Integer maxResponseBytes,
         Integer maxConnections,
+        Duration poolAcquireTimeout,
         Duration connectTimeout,
         Duration firstByteTimeout,
         Duration nonStreamTimeout,
@@ -26,12 +33,16 @@ public record ProxyProperties(
         Integer maxAttempts,
         Duration totalDeadline,
         Duration rateLimiterTimeout,
-        String replicaId) {
+        String replicaId,
+        Integer defaultMaxTokens,
+        Integer debugCapacity,
+        Integer debugMaxBodyBytes) {
 
     public ProxyProperties {
         maxBodyBytes = maxBodyBytes == null ? 10 * 1024 * 1024 : maxBodyBytes;
         maxResponseBytes = maxResponseBytes == null ? 64 * 1024 * 1024 : maxResponseBytes;
-        maxConnections = maxConnections == null ? 2000 : maxConnections;
+        maxConnections = maxConnections == null ? 10_000 : maxConnections;
+        poolAcquireTimeout = poolAcquireTimeout == null ? Duration.ofSeconds(5) : poolAcquireTimeout;
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout;
         firstByteTimeout = firstByteTimeout == null ? Duration.ofSeconds(60) : firstByteTimeout;
         nonStreamTimeout = nonStreamTimeout == null ? Duration.ofMinutes(5) : nonStreamTimeout;
@@ -39,5 +50,8 @@ public record ProxyProperties(
         maxAttempts = maxAttempts == null ? 3 : maxAttempts;
         totalDeadline = totalDeadline == null ? Duration.ofMinutes(2) : totalDeadline;
         rateLimiterTimeout = rateLimiterTimeout == null ? Duration.ofMillis(200) : rateLimiterTimeout;
+        defaultMaxTokens = defaultMaxTokens == null ? 4096 : defaultMaxTokens;
+        debugCapacity = debugCapacity == null ? 200 : debugCapacity;
+        debugMaxBodyBytes = debugMaxBodyBytes == null ? 64 * 1024 : debugMaxBodyBytes;
     }
 }

@@ -43,14 +43,30 @@ public class RelayEngine {
             Duration totalDeadline,
             int maxResponseBytes) {}
 
-    /** One request to relay. {@code bodyFor} gives the upstream body for a channel (model mapping applied). */
+    /**
+     * One request to relay. {@code requestFor} gives the upstream path (below the channel's API base) and body for a
+     * channel: model mapping, protocol translation and channel adaptations applied. It may throw
+     * {@link BadRequestException} when the client's request cannot be expressed for that channel: answered 400, no
+     * other channel is tried.
+     */
     public record Call(
             String requestId,
             String publicModel,
-            String path,
             boolean stream,
             List<ChannelRoute> plan,
-            Function<ChannelRoute, byte[]> bodyFor) {}
+            Function<ChannelRoute, UpstreamRequest> requestFor) {}
+
+    /**
+     * What to send to one channel.
+     *
+     * @param headers extra request headers (e.g. the client's {@code anthropic-version}); the channel's own extra
+     *     headers and credential are applied after them
+     */
+    public record UpstreamRequest(String path, byte[] body, java.util.Map<String, String> headers) {
+        public UpstreamRequest(String path, byte[] body) {
+            this(path, body, java.util.Map.of());
+        }
+    }
 
     private final UpstreamClient client;
     private final ChannelHealth health;
@@ -111,15 +127,30 @@ public class RelayEngine {
             metrics.retry(ch.id());
         }
         Duration firstByte = min(orDefault(ch.firstByteTimeout(), settings.firstByteTimeout()), remaining);
-        byte[] body;
+        UpstreamRequest request;
         try {
-            body = a.call.bodyFor().apply(ch);
+            request = a.call.requestFor().apply(ch);
+        } catch (BadRequestException ex) {
+            health.release(ch.id());
+            return Flux.just(new Reject(
+                    400,
+                    OpenAiErrors.body(ex.getMessage(), "invalid_request_error", ex.param(), "invalid_request"),
+                    null,
+                    ch,
+                    List.copyOf(a.tried),
+                    a.count,
+                    "invalid_request"));
         } catch (RuntimeException ex) {
+            log.warn(
+                    "request {}: preparing the upstream request for channel {} failed",
+                    a.call.requestId(),
+                    ch.id(),
+                    ex);
             health.release(ch.id());
             return Flux.just(reject(
                     a, 500, "internal error preparing the upstream request", "server_error", "internal_error", null));
         }
-        return client.post(ch, a.call.path(), body, a.call.stream())
+        return client.post(ch, request.path(), request.body(), a.call.stream(), request.headers())
                 .timeout(Mono.delay(firstByte), item -> Mono.never())
                 .switchOnFirst((signal, all) -> {
                     if (!signal.hasValue()) {
@@ -208,7 +239,11 @@ public class RelayEngine {
 
     private Flux<RelaySignal> failAndNext(
             Attempts a, ChannelRoute ch, int next, FailureKind kind, int status, Duration retryAfter, String detail) {
-        health.onFailure(ch.id(), kind, retryAfter, detail);
+        if (kind == FailureKind.LOCAL_OVERLOAD) {
+            health.release(ch.id()); // our pool, not the upstream: no health penalty
+        } else {
+            health.onFailure(ch.id(), kind, retryAfter, detail);
+        }
         metrics.upstreamError(ch.id(), kind.name().toLowerCase(java.util.Locale.ROOT));
         a.lastKind = kind;
         a.lastStatus = status;
@@ -249,6 +284,15 @@ public class RelayEngine {
                         "rate_limit_error",
                         "upstream_rate_limited",
                         a.lastRetryAfter == null ? "1" : String.valueOf(Math.max(1, a.lastRetryAfter.toSeconds())));
+            case LOCAL_OVERLOAD ->
+                reject(
+                        a,
+                        503,
+                        "the gateway has no free upstream connection for model '" + a.call.publicModel()
+                                + "'; retry later",
+                        "server_error",
+                        "gateway_overloaded",
+                        "1");
             case TIMEOUT ->
                 reject(
                         a,

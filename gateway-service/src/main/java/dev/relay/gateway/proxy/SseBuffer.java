@@ -6,14 +6,14 @@ import java.util.Arrays;
  * Accumulates bytes of a Server-Sent Events stream and hands out complete events (up to and including the blank line
  * that ends them), keeping the remainder across chunks. Accepts LF and CRLF line endings.
  */
-final class SseBuffer {
+public final class SseBuffer {
 
     private byte[] buf = new byte[4096];
     private int start;
     private int end;
     private int scanFrom;
 
-    void append(byte[] chunk) {
+    public void append(byte[] chunk) {
         if (end + chunk.length > buf.length) {
             int live = end - start;
             if (live + chunk.length <= buf.length / 2) {
@@ -32,7 +32,7 @@ final class SseBuffer {
     }
 
     /** The next complete event including its terminating blank line, or null if none is complete yet. */
-    byte[] nextEvent() {
+    public byte[] nextEvent() {
         for (int i = Math.max(scanFrom, start); i < end; i++) {
             if (buf[i] != '\n') {
                 continue;
@@ -55,18 +55,18 @@ final class SseBuffer {
     }
 
     /** Whatever is buffered and not yet a complete event. */
-    byte[] drain() {
+    public byte[] drain() {
         byte[] rest = Arrays.copyOfRange(buf, start, end);
         start = end = scanFrom = 0;
         return rest;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return start == end;
     }
 
     /** The concatenated {@code data:} payload of an event, or null when it has none. */
-    static String data(byte[] event) {
+    public static String data(byte[] event) {
         StringBuilder sb = null;
         int lineStart = 0;
         for (int i = 0; i <= event.length; i++) {
@@ -96,7 +96,7 @@ final class SseBuffer {
     }
 
     /** The {@code event:} name of an event, or null. */
-    static String eventName(byte[] event) {
+    public static String eventName(byte[] event) {
         int lineStart = 0;
         for (int i = 0; i <= event.length; i++) {
             if (i == event.length || event[i] == '\n') {

@@ -26,11 +26,11 @@ public class UpstreamClient {
     private final HttpClient tls;
     private final ConnectionProvider provider;
 
-    public UpstreamClient(int maxConnections, Duration maxIdle) {
+    public UpstreamClient(int maxConnections, Duration acquireTimeout, Duration maxIdle) {
         this.provider = ConnectionProvider.builder("relay-upstream")
                 .maxConnections(maxConnections)
                 .pendingAcquireMaxCount(maxConnections * 4)
-                .pendingAcquireTimeout(Duration.ofSeconds(30))
+                .pendingAcquireTimeout(acquireTimeout)
                 .maxIdleTime(maxIdle)
                 .evictInBackground(Duration.ofSeconds(30))
                 .build();
@@ -43,7 +43,8 @@ public class UpstreamClient {
      * POSTs {@code body} to {@code <apiBase><path>}; the returned flux emits one {@link Head} then the body chunks.
      * Cancelling it closes the upstream request.
      */
-    public Flux<Object> post(ChannelRoute channel, String path, byte[] body, boolean stream) {
+    public Flux<Object> post(
+            ChannelRoute channel, String path, byte[] body, boolean stream, Map<String, String> requestHeaders) {
         String url = channel.apiBase() + path;
         HttpClient client = url.startsWith("https:") ? tls : plain;
         if (channel.connectTimeout() != null) {
@@ -55,9 +56,14 @@ public class UpstreamClient {
                     h.set(HttpHeaderNames.ACCEPT, stream ? "text/event-stream" : "application/json");
                     h.set(HttpHeaderNames.USER_AGENT, "relay-gateway/0.1");
                     h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+                    for (Map.Entry<String, String> e : requestHeaders.entrySet()) {
+                        h.set(e.getKey(), e.getValue());
+                    }
                     if (channel.protocol() == Protocol.ANTHROPIC) {
                         h.set("x-api-key", channel.credential());
-                        h.set("anthropic-version", "2023-06-01");
+                        if (!h.contains("anthropic-version")) {
+                            h.set("anthropic-version", "2023-06-01");
+                        }
                     } else {
                         h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + channel.credential());
                     }

@@ -73,6 +73,20 @@ public final class RoutingSnapshot {
         return channels.values();
     }
 
+    /** Every group, sorted by id. */
+    public List<GroupEntry> groups() {
+        return groups.values().stream()
+                .sorted(Comparator.comparing(GroupEntry::id))
+                .toList();
+    }
+
+    /** Every client key (never their hashes), sorted by id. */
+    public List<ClientKeyEntry> keys() {
+        return keysByHash.values().stream()
+                .sorted(Comparator.comparing(ClientKeyEntry::id))
+                .toList();
+    }
+
     /** Whether any channel (enabled or not) serves the model: distinguishes 404 unknown model from 503. */
     public boolean knowsModel(String publicModel) {
         return channelsByModel.containsKey(publicModel);

@@ -70,4 +70,16 @@ class ChatRequestTests {
         assertThatThrownBy(() -> inspect("{\"model\":\"m\"} {}")).hasMessageContaining("after the JSON object");
         assertThatThrownBy(() -> ChatRequest.inspect(new byte[0], true)).hasMessageContaining("empty");
     }
+
+    @Test
+    void noticesDeclaredToolsButNotAnEmptyToolsArray() {
+        assertThat(inspect("{\"model\":\"m\",\"tools\":[{\"name\":\"a\",\"input_schema\":{}}]}")
+                        .hasTools())
+                .isTrue();
+        assertThat(inspect("{\"model\":\"m\",\"tools\":[],\"stream\":true}").hasTools())
+                .isFalse();
+        assertThat(inspect("{\"tools\":null,\"model\":\"m\"}").hasTools()).isFalse();
+        assertThat(inspect("{\"model\":\"m\",\"tools\":[[1],{\"a\":[]}],\"stream\":true}").stream())
+                .isTrue();
+    }
 }
