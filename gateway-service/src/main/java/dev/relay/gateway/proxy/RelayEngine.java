@@ -102,6 +102,7 @@ public class RelayEngine {
         String lastDetail;
         Duration lastRetryAfter;
         ChannelRoute lastChannel;
+        BadRequestException badRequest;
 
         Attempts(Call call, Instant deadline) {
             this.call = call;
@@ -121,25 +122,18 @@ public class RelayEngine {
         }
         ChannelRoute ch = plan.get(i);
         int next = i + 1;
-        a.count++;
-        a.tried.add(ch.id());
-        if (a.count > 1) {
-            metrics.retry(ch.id());
-        }
         Duration firstByte = min(orDefault(ch.firstByteTimeout(), settings.firstByteTimeout()), remaining);
         UpstreamRequest request;
         try {
             request = a.call.requestFor().apply(ch);
         } catch (BadRequestException ex) {
+            // this channel cannot express the request (e.g. a feature its protocol lacks): nothing was sent, so it is
+            // not an attempt; another channel may still take it, else the client gets this 400
             health.release(ch.id());
-            return Flux.just(new Reject(
-                    400,
-                    OpenAiErrors.body(ex.getMessage(), "invalid_request_error", ex.param(), "invalid_request"),
-                    null,
-                    ch,
-                    List.copyOf(a.tried),
-                    a.count,
-                    "invalid_request"));
+            if (a.badRequest == null) {
+                a.badRequest = ex;
+            }
+            return attempt(a, next);
         } catch (RuntimeException ex) {
             log.warn(
                     "request {}: preparing the upstream request for channel {} failed",
@@ -149,6 +143,11 @@ public class RelayEngine {
             health.release(ch.id());
             return Flux.just(reject(
                     a, 500, "internal error preparing the upstream request", "server_error", "internal_error", null));
+        }
+        a.count++;
+        a.tried.add(ch.id());
+        if (a.count > 1) {
+            metrics.retry(ch.id());
         }
         return client.post(ch, request.path(), request.body(), a.call.stream(), request.headers())
                 .timeout(Mono.delay(firstByte), item -> Mono.never())
@@ -255,6 +254,20 @@ public class RelayEngine {
     }
 
     private Reject finalReject(Attempts a) {
+        if (a.lastKind == null && a.badRequest != null) {
+            return new Reject(
+                    400,
+                    OpenAiErrors.body(
+                            a.badRequest.getMessage(),
+                            "invalid_request_error",
+                            a.badRequest.param(),
+                            "invalid_request"),
+                    null,
+                    a.lastChannel,
+                    List.copyOf(a.tried),
+                    a.count,
+                    "invalid_request");
+        }
         if (a.lastKind == null) {
             Instant soonest = null;
             for (ChannelRoute ch : a.call.plan()) {

@@ -23,7 +23,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code POST /v1/messages} (Anthropic Messages API, non-streamed and streamed with the canonical event sequence) and
- * {@code POST /v1/messages/count_tokens}.
+ * {@code POST /v1/messages/count_tokens}. {@code x-sim-reasoning: true} puts a {@code thinking} block before the
+ * reply; {@code x-sim-vision: false} rejects {@code image} blocks.
  */
 @Component
 public class MessagesHandler {
@@ -32,6 +33,7 @@ public class MessagesHandler {
     static final byte[] MESSAGE_STOP = JsonText.utf8("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
     static final byte[] STREAM_ERROR = JsonText.utf8("event: error\ndata: {\"type\":\"error\",\"error\":"
             + "{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n");
+    static final String SIGNATURE = "sim-signature";
 
     public Mono<ServerResponse> handle(ServerRequest request) {
         Scenario scenario = SimExchange.scenario(request);
@@ -39,6 +41,9 @@ public class MessagesHandler {
         Mono<ServerResponse> invalid = validate(root, scenario);
         if (invalid != null) {
             return invalid;
+        }
+        if (scenario.noVision() && hasImage(root.path("messages"))) {
+            return ApiError.imageUnsupported(ApiFlavor.ANTHROPIC).toResponse();
         }
         String model = Nodes.text(root.get("model"));
         Conversation conversation = Conversation.of(root);
@@ -54,7 +59,9 @@ public class MessagesHandler {
                 scenario.parallelTools(),
                 "toolu_");
         ReplyText reply = calls.isEmpty() ? ReplyText.of(model, conversation.lastUserText(), scenario.chunks()) : null;
-        int outputTokens = reply != null ? reply.tokens() : toolTokens(calls);
+        String thinking = scenario.reasoning() ? ReplyText.reasoning(conversation.lastUserText()) : null;
+        int outputTokens = (reply != null ? reply.tokens() : toolTokens(calls)) + Tokens.words(thinking);
+        int first = thinking != null ? 1 : 0; // index of the first reply block
         String stopReason = reply != null ? "end_turn" : "tool_use";
         String id = Ids.next("msg_");
 
@@ -62,6 +69,12 @@ public class MessagesHandler {
             StringBuilder out = new StringBuilder(512).append("{\"id\":\"").append(id);
             out.append("\",\"type\":\"message\",\"role\":\"assistant\",\"model\":");
             JsonText.quote(out, model).append(",\"content\":[");
+            if (thinking != null) {
+                JsonText.quote(out.append("{\"type\":\"thinking\",\"thinking\":"), thinking)
+                        .append(",\"signature\":\"")
+                        .append(SIGNATURE)
+                        .append("\"},");
+            }
             if (reply != null) {
                 JsonText.quote(out.append("{\"type\":\"text\",\"text\":"), reply.text())
                         .append('}');
@@ -86,32 +99,55 @@ public class MessagesHandler {
         JsonText.quote(start, model).append(",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":");
         usage(start, conversation.inputTokens(), scenario, 1).append("}}");
         events.add(event("message_start", start));
-        if (reply != null) {
-            events.add(
-                    event(
-                            "content_block_start",
-                            "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"));
+        if (thinking != null) {
+            events.add(event(
+                    "content_block_start",
+                    "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\","
+                            + "\"thinking\":\"\",\"signature\":\"\"}}"));
             events.add(PING);
-            for (String piece : reply.chunks()) {
-                StringBuilder delta = new StringBuilder(piece.length() + 96)
-                        .append(
-                                "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":");
+            for (String piece : Fragments.split(thinking, scenario.chunks())) {
+                StringBuilder delta = new StringBuilder(piece.length() + 104)
+                        .append("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":"
+                                + "\"thinking_delta\",\"thinking\":");
                 events.add(event(
                         "content_block_delta", JsonText.quote(delta, piece).append("}}")));
             }
+            events.add(event(
+                    "content_block_delta",
+                    "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\","
+                            + "\"signature\":\"" + SIGNATURE + "\"}}"));
             events.add(event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}"));
+        }
+        if (reply != null) {
+            events.add(event(
+                    "content_block_start",
+                    "{\"type\":\"content_block_start\",\"index\":" + first
+                            + ",\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"));
+            if (first == 0) {
+                events.add(PING);
+            }
+            for (String piece : reply.chunks()) {
+                StringBuilder delta = new StringBuilder(piece.length() + 96)
+                        .append("{\"type\":\"content_block_delta\",\"index\":")
+                        .append(first)
+                        .append(",\"delta\":{\"type\":\"text_delta\",\"text\":");
+                events.add(event(
+                        "content_block_delta", JsonText.quote(delta, piece).append("}}")));
+            }
+            events.add(event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":" + first + "}"));
         } else {
             for (int i = 0; i < calls.size(); i++) {
                 ToolCalls.Call call = calls.get(i);
+                int index = first + i;
                 StringBuilder blockStart =
                         new StringBuilder(192).append("{\"type\":\"content_block_start\",\"index\":");
                 blockStart
-                        .append(i)
+                        .append(index)
                         .append(",\"content_block\":{\"type\":\"tool_use\",\"id\":\"")
                         .append(call.id());
                 JsonText.quote(blockStart.append("\",\"name\":"), call.name()).append(",\"input\":{}}}");
                 events.add(event("content_block_start", blockStart));
-                if (i == 0) {
+                if (index == 0) {
                     events.add(PING);
                 }
                 List<String> fragments = new ArrayList<>();
@@ -120,13 +156,13 @@ public class MessagesHandler {
                 for (String fragment : fragments) {
                     StringBuilder delta = new StringBuilder(fragment.length() + 112)
                             .append("{\"type\":\"content_block_delta\",\"index\":")
-                            .append(i)
+                            .append(index)
                             .append(",\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":");
                     events.add(event(
                             "content_block_delta",
                             JsonText.quote(delta, fragment).append("}}")));
                 }
-                events.add(event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":" + i + "}"));
+                events.add(event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":" + index + "}"));
             }
         }
         events.add(event(
@@ -168,6 +204,29 @@ public class MessagesHandler {
                     .toResponse();
         }
         return null;
+    }
+
+    /** An {@code image} block in any message, also inside {@code tool_result} content. */
+    static boolean hasImage(JsonNode messages) {
+        for (JsonNode message : messages.values()) {
+            if (hasImageBlock(message.get("content"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasImageBlock(JsonNode content) {
+        if (content == null || !content.isArray()) {
+            return false;
+        }
+        for (JsonNode block : content.values()) {
+            String type = Nodes.text(block.get("type"));
+            if ("image".equals(type) || ("tool_result".equals(type) && hasImageBlock(block.get("content")))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static byte[] event(String name, CharSequence data) {

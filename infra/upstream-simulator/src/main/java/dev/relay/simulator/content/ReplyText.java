@@ -40,4 +40,17 @@ public record ReplyText(String text, List<String> chunks, int tokens) {
         }
         return new ReplyText(text.toString(), List.copyOf(chunks), n);
     }
+
+    /**
+     * A given reply text (e.g. a tool-emulation block, which has few spaces) split into {@code chunkCount}
+     * near-equal pieces by characters ({@link Fragments#split}); tokens are its words.
+     */
+    public static ReplyText split(String text, int chunkCount) {
+        return new ReplyText(text, List.copyOf(Fragments.split(text, Math.max(1, chunkCount))), Tokens.words(text));
+    }
+
+    /** The deterministic reasoning that precedes a reply under {@code x-sim-reasoning: true}. */
+    public static String reasoning(String lastUserText) {
+        return "Thinking about message " + Hashing.hex8(lastUserText) + ".";
+    }
 }

@@ -1,5 +1,6 @@
 package dev.relay.simulator.openai;
 
+import dev.relay.simulator.content.EmulatedTools;
 import dev.relay.simulator.content.Fragments;
 import dev.relay.simulator.content.Ids;
 import dev.relay.simulator.content.JsonText;
@@ -23,7 +24,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code POST /v1/chat/completions}, non-streamed and streamed ({@code data: {...}} chunks, {@code data: [DONE]}),
- * with text replies or tool calls. Chunks are assembled from a per-request prefix and suffix.
+ * with text replies or tool calls. Chunks are assembled from a per-request prefix and suffix. A request without
+ * {@code tools} whose system prompt carries Relay's tool-emulation contract gets the contract's {@code <tool_calls>}
+ * text block instead of native tool calls; {@code x-sim-reasoning} adds {@code reasoning_content};
+ * {@code x-sim-no-tools} / {@code x-sim-vision: false} reject tools / images.
  */
 @Component
 public class ChatCompletionsHandler {
@@ -56,9 +60,19 @@ public class ChatCompletionsHandler {
                     .toResponse();
         }
 
+        if (scenario.noVision() && hasImage(messages)) {
+            return ApiError.imageUnsupported(ApiFlavor.OPENAI).toResponse();
+        }
+        JsonNode toolsNode = root.get("tools");
+        boolean declaresTools = toolsNode != null && !toolsNode.isNull();
+        if (scenario.noTools() && declaresTools) {
+            return ApiError.toolsUnsupported().toResponse();
+        }
+
         int promptTokens = 0;
         String lastUserText = "";
         String lastRole = null;
+        StringBuilder system = new StringBuilder();
         for (JsonNode message : messages.values()) {
             lastRole = Nodes.text(message.get("role"));
             String text = Nodes.contentText(message.get("content"));
@@ -68,20 +82,43 @@ public class ChatCompletionsHandler {
             }
             if ("user".equals(lastRole)) {
                 lastUserText = text;
+            } else if ("system".equals(lastRole) || "developer".equals(lastRole)) {
+                system.append(text).append('\n');
             }
         }
 
-        List<ToolCalls.Call> calls = ToolCalls.plan(
-                tools(root.get("tools")),
-                mode(root.get("tool_choice")),
-                forcedName(root.get("tool_choice")),
-                "tool".equals(lastRole) ? "" : lastUserText,
-                scenario.forceToolCall(),
-                scenario.parallelTools(),
-                "call_");
-        ReplyText reply = calls.isEmpty() ? ReplyText.of(model, lastUserText, scenario.chunks()) : null;
-        int completionTokens = reply != null ? reply.tokens() : toolTokens(calls);
-        String usage = usage(promptTokens, completionTokens, scenario.cacheReadTokens());
+        EmulatedTools.Contract contract = declaresTools ? null : EmulatedTools.find(system);
+        List<ToolCalls.Call> calls;
+        ReplyText reply;
+        if (contract != null) {
+            // the model follows the relay's contract: tool calls are a text block, parsed back by the relay
+            calls = List.of();
+            List<ToolCalls.Call> emulated = ToolCalls.plan(
+                    contract.tools(),
+                    contract.mode(),
+                    contract.forcedName(),
+                    EmulatedTools.isToolResult(lastUserText) ? "" : lastUserText,
+                    scenario.forceToolCall(),
+                    scenario.parallelTools(),
+                    "call_");
+            reply = emulated.isEmpty()
+                    ? ReplyText.of(model, lastUserText, scenario.chunks())
+                    : ReplyText.split(EmulatedTools.block(emulated), scenario.chunks());
+        } else {
+            calls = ToolCalls.plan(
+                    tools(toolsNode),
+                    mode(root.get("tool_choice")),
+                    forcedName(root.get("tool_choice")),
+                    "tool".equals(lastRole) ? "" : lastUserText,
+                    scenario.forceToolCall(),
+                    scenario.parallelTools(),
+                    "call_");
+            reply = calls.isEmpty() ? ReplyText.of(model, lastUserText, scenario.chunks()) : null;
+        }
+        String reasoning = scenario.reasoning() ? ReplyText.reasoning(lastUserText) : null;
+        int reasoningTokens = Tokens.words(reasoning);
+        int completionTokens = (reply != null ? reply.tokens() : toolTokens(calls)) + reasoningTokens;
+        String usage = usage(promptTokens, completionTokens, scenario.cacheReadTokens(), reasoningTokens);
         String id = Ids.next("chatcmpl-");
         long created = System.currentTimeMillis() / 1000;
 
@@ -90,6 +127,10 @@ public class ChatCompletionsHandler {
             Chunks chunks = new Chunks(id, created, model, includeUsage);
             List<byte[]> events =
                     reply != null ? textEvents(chunks, reply) : toolEvents(chunks, calls, scenario.chunks());
+            if (reasoning != null) {
+                events.addAll(
+                        reply != null ? 1 : 0, reasoningEvents(chunks, reasoning, scenario.chunks(), reply == null));
+            }
             if (includeUsage) {
                 events.add(chunks.usage(usage));
             }
@@ -100,8 +141,11 @@ public class ChatCompletionsHandler {
         out.append("\",\"object\":\"chat.completion\",\"created\":")
                 .append(created)
                 .append(",\"model\":");
-        JsonText.quote(out, model)
-                .append(",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":");
+        JsonText.quote(out, model).append(",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",");
+        if (reasoning != null) {
+            JsonText.quote(out.append("\"reasoning_content\":"), reasoning).append(',');
+        }
+        out.append("\"content\":");
         if (reply != null) {
             JsonText.quote(out, reply.text()).append(",\"refusal\":null,\"annotations\":[]}");
             out.append(",\"logprobs\":null,\"finish_reason\":\"stop\"}]");
@@ -130,6 +174,39 @@ public class ChatCompletionsHandler {
         }
         events.add(chunks.choice("{}", "stop"));
         return events;
+    }
+
+    /** {@code delta.reasoning_content} pieces; the first carries the role when no role chunk precedes them. */
+    private static List<byte[]> reasoningEvents(Chunks chunks, String reasoning, int parts, boolean withRole) {
+        List<byte[]> events = new ArrayList<>();
+        List<String> pieces = Fragments.split(reasoning, parts);
+        for (int i = 0; i < pieces.size(); i++) {
+            StringBuilder delta = new StringBuilder(pieces.get(i).length() + 64).append('{');
+            if (i == 0 && withRole) {
+                delta.append("\"role\":\"assistant\",\"content\":null,");
+            }
+            JsonText.quote(delta.append("\"reasoning_content\":"), pieces.get(i))
+                    .append('}');
+            events.add(chunks.choice(delta, null));
+        }
+        return events;
+    }
+
+    /** An {@code image_url} (or {@code input_image}) content part anywhere in the messages. */
+    static boolean hasImage(JsonNode messages) {
+        for (JsonNode message : messages.values()) {
+            JsonNode content = message.get("content");
+            if (content == null || !content.isArray()) {
+                continue;
+            }
+            for (JsonNode part : content.values()) {
+                String type = Nodes.text(part.get("type"));
+                if ("image_url".equals(type) || "input_image".equals(type)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static List<byte[]> toolEvents(Chunks chunks, List<ToolCalls.Call> calls, int fragments) {
@@ -201,10 +278,14 @@ public class ChatCompletionsHandler {
     }
 
     static String usage(int prompt, int completion, int cached) {
+        return usage(prompt, completion, cached, 0);
+    }
+
+    static String usage(int prompt, int completion, int cached, int reasoning) {
         return "{\"prompt_tokens\":" + prompt + ",\"completion_tokens\":" + completion + ",\"total_tokens\":"
                 + (prompt + completion) + ",\"prompt_tokens_details\":{\"cached_tokens\":" + Math.max(0, cached)
-                + ",\"audio_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
-                + "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}";
+                + ",\"audio_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":" + reasoning
+                + ",\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}";
     }
 
     /** The per-request template of {@code chat.completion.chunk} events. */

@@ -153,10 +153,29 @@ public record ApiError(ApiFlavor flavor, int status, byte[] body, int retryAfter
                 : openAi(413, "Request too large.", "invalid_request_error", null);
     }
 
+    /** A chat request with {@code tools} to a model without native tools ({@code x-sim-no-tools}). */
+    public static ApiError toolsUnsupported() {
+        return openAi(
+                400, "tools are not supported by this model", "invalid_request_error", "tools", "tools_unsupported");
+    }
+
+    /** Image input to a text-only model ({@code x-sim-vision: false}). */
+    public static ApiError imageUnsupported(ApiFlavor flavor) {
+        String message = "image input is not supported by this model";
+        return flavor == ApiFlavor.ANTHROPIC
+                ? anthropic(400, "invalid_request_error", message)
+                : openAi(400, message, "invalid_request_error", "messages", "image_input_unsupported");
+    }
+
     public static ApiError openAi(int status, String message, String type, String code) {
+        return openAi(status, message, type, null, code);
+    }
+
+    public static ApiError openAi(int status, String message, String type, String param, String code) {
         StringBuilder out = new StringBuilder(160).append("{\"error\":{\"message\":");
         JsonText.quote(out, message).append(",\"type\":");
-        JsonText.quote(out, type).append(",\"param\":null,\"code\":");
+        JsonText.quote(out, type).append(",\"param\":");
+        JsonText.quote(out, param).append(",\"code\":");
         JsonText.quote(out, code).append("}}");
         return new ApiError(ApiFlavor.OPENAI, status, JsonText.utf8(out), -1);
     }

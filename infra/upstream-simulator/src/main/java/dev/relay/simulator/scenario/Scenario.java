@@ -22,6 +22,9 @@ import java.util.List;
  * @param cacheReadTokens {@code x-sim-cache-read}, or -1
  * @param cacheWriteTokens {@code x-sim-cache-write}, or -1
  * @param models {@code x-sim-models}, or null for the configured list
+ * @param noTools the model has no native tools ({@code x-sim-no-tools: true} or the key {@code sk-sim-no-tools})
+ * @param reasoning the reply is preceded by reasoning / a thinking block ({@code x-sim-reasoning: true})
+ * @param noVision the model rejects image input ({@code x-sim-vision: false})
  */
 public record Scenario(
         Behavior behavior,
@@ -39,7 +42,10 @@ public record Scenario(
         int parallelTools,
         int cacheReadTokens,
         int cacheWriteTokens,
-        List<String> models) {
+        List<String> models,
+        boolean noTools,
+        boolean reasoning,
+        boolean noVision) {
 
     public boolean is(Behavior candidate) {
         return behavior == candidate;

@@ -15,6 +15,8 @@ public class ScenarioResolver {
     public static final String BAD_KEY = "sk-bad";
     /** Prefix of scripted keys ({@code sk-sim-429}, {@code sk-sim-drop-after-3}, ...), always accepted. */
     public static final String SCRIPTED_PREFIX = "sk-sim-";
+    /** The scripted key of a model without native tools (like {@code x-sim-no-tools: true}). */
+    public static final String NO_TOOLS_KEY = "sk-sim-no-tools";
 
     private final SimulatorProperties properties;
     private final Set<String> keys;
@@ -106,7 +108,11 @@ public class ScenarioResolver {
                 parallel,
                 (int) Math.min(Integer.MAX_VALUE, number(headers, "x-sim-cache-read", -1)),
                 (int) Math.min(Integer.MAX_VALUE, number(headers, "x-sim-cache-write", -1)),
-                models(headers.getFirst("x-sim-models")));
+                models(headers.getFirst("x-sim-models")),
+                "true".equalsIgnoreCase(headers.getFirst("x-sim-no-tools"))
+                        || (key != null && key.equalsIgnoreCase(NO_TOOLS_KEY)),
+                "true".equalsIgnoreCase(headers.getFirst("x-sim-reasoning")),
+                "false".equalsIgnoreCase(headers.getFirst("x-sim-vision")));
     }
 
     private static long number(HttpHeaders headers, String name, long fallback) {

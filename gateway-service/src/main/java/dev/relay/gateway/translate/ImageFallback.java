@@ -1,0 +1,149 @@
+package dev.relay.gateway.translate;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Image input for text-only channels: instead of failing upstream, every image becomes the text part
+ * {@value #PLACEHOLDER}, so the model at least knows an image was there. Pure: bytes in, bytes out; a body without
+ * images (or one that is not JSON) is returned as the same array.
+ */
+public final class ImageFallback {
+
+    /** What an image degrades to. */
+    public static final String PLACEHOLDER = "[image]";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final byte[] IMAGE_URL = "\"image_url\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] IMAGE = "\"image\"".getBytes(StandardCharsets.US_ASCII);
+
+    private ImageFallback() {}
+
+    /** OpenAI chat body: every {@code image_url} content part → {@code {"type":"text","text":"[image]"}}. */
+    public static byte[] chat(byte[] chatBody) {
+        if (chatBody == null || indexOf(chatBody, IMAGE_URL) < 0) {
+            return chatBody;
+        }
+        JsonNode root = parse(chatBody);
+        if (root == null || !replaceChatImages(root.path("messages"))) {
+            return chatBody;
+        }
+        return JSON.writeValueAsBytes(root);
+    }
+
+    /**
+     * Anthropic Messages body: every {@code image} block (also inside {@code tool_result} content) →
+     * {@code {"type":"text","text":"[image]"}}.
+     */
+    public static byte[] messages(byte[] messagesBody) {
+        if (messagesBody == null || indexOf(messagesBody, IMAGE) < 0) {
+            return messagesBody;
+        }
+        JsonNode root = parse(messagesBody);
+        if (root == null) {
+            return messagesBody;
+        }
+        boolean changed = false;
+        for (JsonNode message : root.path("messages").values()) {
+            changed |= replaceAnthropicImages(message.get("content"));
+        }
+        return changed ? JSON.writeValueAsBytes(root) : messagesBody;
+    }
+
+    /** Whether the OpenAI chat body has any {@code image_url} part (a byte scan, confirmed by a parse on a hit). */
+    public static boolean chatHasImages(byte[] chatBody) {
+        if (chatBody == null || indexOf(chatBody, IMAGE_URL) < 0) {
+            return false;
+        }
+        JsonNode root = parse(chatBody);
+        if (root == null) {
+            return false;
+        }
+        for (JsonNode message : root.path("messages").values()) {
+            for (JsonNode part : parts(message)) {
+                if (isChatImage(part)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean replaceChatImages(JsonNode messages) {
+        boolean changed = false;
+        for (JsonNode message : messages.values()) {
+            if (message.get("content") instanceof ArrayNode content) {
+                for (int i = 0; i < content.size(); i++) {
+                    if (isChatImage(content.get(i))) {
+                        content.set(i, placeholder());
+                        changed = true;
+                    }
+                }
+            }
+        }
+        return changed;
+    }
+
+    private static boolean replaceAnthropicImages(JsonNode content) {
+        if (!(content instanceof ArrayNode blocks)) {
+            return false;
+        }
+        boolean changed = false;
+        for (int i = 0; i < blocks.size(); i++) {
+            JsonNode block = blocks.get(i);
+            String type = block.path("type").isString() ? block.path("type").stringValue() : "";
+            if (type.equals("image")) {
+                blocks.set(i, placeholder());
+                changed = true;
+            } else if (type.equals("tool_result")) {
+                changed |= replaceAnthropicImages(block.get("content"));
+            }
+        }
+        return changed;
+    }
+
+    private static Iterable<JsonNode> parts(JsonNode message) {
+        JsonNode content = message.get("content");
+        return content != null && content.isArray() ? content.values() : List.of();
+    }
+
+    private static boolean isChatImage(JsonNode part) {
+        return part.isObject()
+                && part.path("type").isString()
+                && part.path("type").stringValue().equals("image_url");
+    }
+
+    private static ObjectNode placeholder() {
+        ObjectNode text = JSON.createObjectNode();
+        text.put("type", "text");
+        text.put("text", PLACEHOLDER);
+        return text;
+    }
+
+    private static JsonNode parse(byte[] body) {
+        try {
+            JsonNode root = JSON.readTree(body);
+            return root != null && root.isObject() ? root : null;
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
