@@ -1,5 +1,6 @@
 package dev.relay.gateway.admin;
 
+import dev.relay.gateway.api.EarlyAnswer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -48,7 +49,7 @@ public class AdminAuthWebFilter implements WebFilter, Ordered {
             case ALLOWED -> chain.filter(exchange);
             case NOT_CONFIGURED ->
                 write(
-                        exchange.getResponse(),
+                        exchange,
                         new AdminError(
                                 HttpStatus.SERVICE_UNAVAILABLE,
                                 "service_unavailable_error",
@@ -67,9 +68,12 @@ public class AdminAuthWebFilter implements WebFilter, Ordered {
 
     private Mono<Void> unauthorized(ServerWebExchange exchange, String code, String message) {
         exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"relay-admin\"");
-        return write(
-                exchange.getResponse(),
-                new AdminError(HttpStatus.UNAUTHORIZED, "authentication_error", code, null, message));
+        return write(exchange, new AdminError(HttpStatus.UNAUTHORIZED, "authentication_error", code, null, message));
+    }
+
+    /** Answers before the body was read: drains a small body first so a kept-alive connection stays usable. */
+    static Mono<Void> write(ServerWebExchange exchange, AdminError error) {
+        return EarlyAnswer.afterBody(exchange, 1 << 20, () -> write(exchange.getResponse(), error));
     }
 
     static Mono<Void> write(ServerHttpResponse response, AdminError error) {

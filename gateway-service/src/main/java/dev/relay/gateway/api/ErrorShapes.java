@@ -61,6 +61,9 @@ public final class ErrorShapes {
             if (n.path("message").isString()) {
                 return n.path("message").asString();
             }
+            if (n.path("detail").isString()) {
+                return n.path("detail").asString(); // FastAPI-style vendors (vLLM, LiteLLM...)
+            }
         }
         return "upstream rejected the request (" + status + ")";
     }

@@ -45,7 +45,7 @@ public class ChannelEventsListener implements ConsumerSeekAware {
         switch (envelope.data()) {
             case ChannelCooledDown e -> {
                 if (!health.replicaId().equals(e.replicaId()) && e.until().isAfter(clock.instant())) {
-                    health.applyRemoteCooldown(e.channelId(), e.until());
+                    health.applyRemoteCooldown(e.channelId(), e.until(), e.cause());
                 }
             }
             case ChannelAutoDisabled e -> {

@@ -80,6 +80,17 @@ public class ChannelHealth {
         }
     }
 
+    /** Why the channel's current cooldown was started (null when none is running or the cause is unknown). */
+    public CooldownCause cooldownCause(String channelId) {
+        State s = states.get(channelId);
+        if (s == null) {
+            return null;
+        }
+        synchronized (s) {
+            return s.until != null && clock.instant().isBefore(s.until) ? s.cause : null;
+        }
+    }
+
     /** Claims the right to send one request; in half-open state only one trial at a time is granted. */
     public boolean tryAcquire(String channelId) {
         State s = states.get(channelId);
@@ -196,10 +207,16 @@ public class ChannelHealth {
 
     /** A cooldown decided elsewhere (another replica, or persisted before a restart). */
     public void applyRemoteCooldown(String channelId, Instant until) {
+        applyRemoteCooldown(channelId, until, null);
+    }
+
+    /** A cooldown decided elsewhere, with its cause when known. */
+    public void applyRemoteCooldown(String channelId, Instant until, CooldownCause cause) {
         State s = state(channelId);
         synchronized (s) {
             if (s.until == null || until.isAfter(s.until)) {
                 s.until = until;
+                s.cause = cause;
             }
             s.halfOpen = true;
         }
@@ -220,6 +237,7 @@ public class ChannelHealth {
             return null;
         }
         s.until = until;
+        s.cause = cause;
         s.halfOpen = true;
         return new ChannelCooledDown(channelId, cause, until, failures, replicaId, clock.instant());
     }
@@ -237,6 +255,7 @@ public class ChannelHealth {
         private int next;
         private int filled;
         Instant until;
+        CooldownCause cause;
         boolean halfOpen;
         boolean trialInFlight;
         int consecutiveRateLimits;

@@ -92,14 +92,22 @@ public class ChannelHealthStore implements HealthEvents {
 
     /** Cooldowns still running, e.g. to seed a replica at start. */
     public void loadActiveCooldowns(ChannelHealth health) {
-        jdbc.sql("SELECT channel_id, until FROM channel_cooldown WHERE until > :now")
+        jdbc.sql("SELECT channel_id, until, cause FROM channel_cooldown WHERE until > :now")
                 .param("now", Timestamp.from(clock.instant()))
                 .query((rs, i) -> {
                     health.applyRemoteCooldown(
-                            rs.getString(1), rs.getTimestamp(2).toInstant());
+                            rs.getString(1), rs.getTimestamp(2).toInstant(), cause(rs.getString(3)));
                     return null;
                 })
                 .list();
+    }
+
+    private static dev.relay.contracts.ChannelCooledDown.CooldownCause cause(String name) {
+        try {
+            return name == null ? null : dev.relay.contracts.ChannelCooledDown.CooldownCause.valueOf(name);
+        } catch (IllegalArgumentException ex) {
+            return null;
+        }
     }
 
     private static String truncate(String s) {

@@ -106,7 +106,7 @@ class IntrospectionController {
         o.put("id", ch.id());
         o.put("name", ch.name());
         o.put("protocol", ch.protocol().name());
-        o.put("apiBase", ch.apiBase().toString());
+        o.put("apiBase", Redactor.value(ch.apiBase().toString(), 2048));
         o.put("credential", "[redacted]");
         ArrayNode models = o.putArray("models");
         ch.models().stream().sorted().forEach(models::add);
@@ -155,7 +155,11 @@ class IntrospectionController {
                 } catch (RuntimeException ex) {
                     value = "[unresolvable]";
                 }
-                out.put(name, secret(name) ? (value == null || value.isEmpty() ? "" : "[redacted]") : value);
+                out.put(
+                        name,
+                        secret(name)
+                                ? (value == null || value.isEmpty() ? "" : "[redacted]")
+                                : Redactor.value(value, 4096));
             }
         }
         return out;
@@ -174,8 +178,12 @@ class IntrospectionController {
         String n = name.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
         return n.contains("password")
                 || n.contains("secret")
-                || n.contains("token")
+                || n.contains("token") && !n.contains("tokens") // token counts are not secrets
                 || n.contains("credential")
+                || n.contains("jaas")
+                || n.contains("userinfo")
+                || n.contains("user.info")
+                || n.contains("auth") && !n.contains("author")
                 || (n.contains("key")
                         && !n.contains("keyid")
                         && !n.endsWith("keydeserializer")

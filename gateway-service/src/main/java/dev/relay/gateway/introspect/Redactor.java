@@ -21,8 +21,16 @@ public final class Redactor {
     static final int MAX_TOOL_ARGUMENTS = 256;
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern KEY_LIKE = Pattern.compile("\\b(?:sk|sk-ant|rk|key|ak|adm|rly)-[A-Za-z0-9_\\-*.]{6,}");
-    private static final Pattern DATA_URL = Pattern.compile("data:([a-zA-Z0-9.+/-]+);base64,[A-Za-z0-9+/=]+");
+    private static final Pattern DATA_URL =
+            Pattern.compile("data:([a-zA-Z0-9.+/-]+)(?:;[A-Za-z0-9_.+-]+=[^;,\"\\s]*)*;base64,[A-Za-z0-9+/=]+");
     private static final Pattern BEARER = Pattern.compile("(?i)bearer\\s+[A-Za-z0-9._\\-+/=]{6,}");
+    /** {@code scheme://user:password@} in a URL: the password goes. */
+    private static final Pattern URL_PASSWORD = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^/@\\s:]*):[^/@\\s]+@");
+    /** {@code password=...}, {@code api_key=...} (query strings, JDBC URLs, JAAS configs): the value goes. */
+    private static final Pattern SECRET_ASSIGNMENT = Pattern.compile(
+            "(?i)\\b(password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|sslpassword|sig)=(\"?)[^&;\\s\"']+");
+    /** A streamed body is kept up to the ring's body limit; this bounds the text shown for it. */
+    static final int MAX_TEXT = 64 * 1024;
 
     private Redactor() {}
 
@@ -39,7 +47,52 @@ public final class Redactor {
         } catch (RuntimeException ignored) {
             // not JSON: SSE or text
         }
-        return JsonNodeFactory.instance.stringNode(text(new String(body, StandardCharsets.UTF_8), 16 * 1024));
+        return JsonNodeFactory.instance.stringNode(truncate(sse(new String(body, StandardCharsets.UTF_8)), MAX_TEXT));
+    }
+
+    /**
+     * An SSE transcript (or other text), line by line: a {@code data:} line carrying JSON is redacted as JSON (so tool
+     * arguments are truncated and credential-named fields dropped there too), every other line as free text.
+     */
+    static String sse(String transcript) {
+        StringBuilder out = new StringBuilder(Math.min(transcript.length(), MAX_TEXT) + 64);
+        String[] lines = transcript.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (i > 0) {
+                out.append('\n');
+            }
+            String line = lines[i];
+            if (line.startsWith("data:")) {
+                String payload = line.substring(5).strip();
+                if (payload.startsWith("{") || payload.startsWith("[")) {
+                    try {
+                        JsonNode n = JSON.readTree(payload);
+                        out.append("data: ").append(JSON.writeValueAsString(redact(n, null)));
+                        continue;
+                    } catch (RuntimeException notJson) {
+                        // a cut-off last event: as text
+                    }
+                }
+            }
+            out.append(text(line, MAX_STRING));
+            if (out.length() > MAX_TEXT) {
+                break;
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * A configuration value or URL: passwords in URLs and {@code key=value} secrets replaced, then everything
+     * {@link #text} replaces.
+     */
+    public static String value(String s, int max) {
+        if (s == null) {
+            return null;
+        }
+        String r = URL_PASSWORD.matcher(s).replaceAll("$1:[redacted]@");
+        r = SECRET_ASSIGNMENT.matcher(r).replaceAll("$1=$2[redacted]");
+        return text(r, max);
     }
 
     /** Redacted header values: credentials never shown. */
@@ -96,20 +149,30 @@ public final class Redactor {
         return k.equals("arguments") || k.equals("input") || k.equals("partial_json");
     }
 
+    /**
+     * Whether a header or JSON field name denotes a secret: any {@code *authorization} header ({@code
+     * Proxy-Authorization} too), {@code *api-key} ({@code x-api-key}, Azure's {@code api-key}, {@code x-goog-api-key}
+     * ...), {@code *_token}, cookies, passwords, secrets, credentials. Token <em>counts</em> ({@code max_tokens},
+     * {@code input_tokens}...) are not secrets.
+     */
     static boolean sensitiveName(String name) {
         String k = name.toLowerCase(Locale.ROOT).replace("-", "_");
-        return k.equals("authorization")
-                || k.equals("x_api_key")
-                || k.equals("api_key")
-                || k.equals("apikey")
-                || k.equals("credential")
-                || k.equals("password")
-                || k.equals("secret")
-                || k.endsWith("_token") && !k.endsWith("max_token") && !k.contains("tokens")
+        if (k.contains("tokens") || k.endsWith("max_token")) {
+            return false;
+        }
+        return k.contains("authorization")
+                || k.endsWith("api_key")
+                || k.endsWith("apikey")
+                || k.endsWith("access_key")
+                || k.endsWith("private_key")
+                || k.endsWith("subscription_key")
+                || k.equals("master_key")
+                || k.contains("credential")
+                || k.contains("password")
+                || k.contains("secret")
                 || k.equals("token")
-                || k.equals("x_admin_token")
-                || k.equals("cookie")
-                || k.equals("master_key");
+                || k.endsWith("_token")
+                || k.contains("cookie");
     }
 
     private static String truncate(String s, int max) {

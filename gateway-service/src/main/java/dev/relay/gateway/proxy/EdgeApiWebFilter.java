@@ -5,6 +5,7 @@ import dev.relay.contracts.UsageRecorded;
 import dev.relay.contracts.UsageRecorded.Outcome;
 import dev.relay.contracts.UsageRecorded.TokenUsage;
 import dev.relay.gateway.api.AnthropicErrors;
+import dev.relay.gateway.api.EarlyAnswer;
 import dev.relay.gateway.api.ErrorShapes;
 import dev.relay.gateway.api.OpenAiErrors;
 import dev.relay.gateway.introspect.DebugRecorder;
@@ -78,6 +79,14 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
     public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
 
     public static final String REQUEST_ID_HEADER = "x-request-id";
+    /** Exchange attributes: set once a {@link Relay} meters the request; the authenticated key; the read body. */
+    static final String METERED = EdgeApiWebFilter.class.getName() + ".metered";
+
+    static final String CLIENT_KEY = EdgeApiWebFilter.class.getName() + ".clientKey";
+    static final String REQUEST_BODY = EdgeApiWebFilter.class.getName() + ".requestBody";
+    /** The same id under the name Anthropic uses, on Anthropic API responses. */
+    public static final String ANTHROPIC_REQUEST_ID_HEADER = "request-id";
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern ANTHROPIC_VERSION = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final Pattern ANTHROPIC_BETA = Pattern.compile("[A-Za-z0-9,._ -]{1,512}");
@@ -185,29 +194,40 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
         ClientApi api = endpoint != null
                 ? endpoint.api
                 : request.getHeaders().containsHeader("anthropic-version") ? ClientApi.ANTHROPIC : ClientApi.OPENAI;
+        if (api == ClientApi.ANTHROPIC) {
+            // Anthropic's SDKs read the request id from "request-id" (e.g. AnthropicServiceException.requestId())
+            exchange.getResponse().getHeaders().set(ANTHROPIC_REQUEST_ID_HEADER, requestId);
+        }
         RoutingSnapshot snapshot = snapshots.get();
         ClientKeyEntry key = authenticate(request, snapshot);
+        if (key != null && debug.enabled()) {
+            exchange.getAttributes().put(CLIENT_KEY, key);
+        }
         if (key == null) {
-            return error(
+            return afterBody(
                     exchange,
-                    api,
-                    HttpStatus.UNAUTHORIZED,
-                    "invalid or missing API key; send it as 'Authorization: Bearer <key>' or 'x-api-key'",
-                    "invalid_request_error",
-                    null,
-                    "invalid_api_key");
+                    () -> error(
+                            exchange,
+                            api,
+                            HttpStatus.UNAUTHORIZED,
+                            "invalid or missing API key; send it as 'Authorization: Bearer <key>' or 'x-api-key'",
+                            "invalid_request_error",
+                            null,
+                            "invalid_api_key"));
         }
         HttpMethod method = request.getMethod();
         if (capabilities || path.equals("/v1/models") || path.startsWith("/v1/models/")) {
             if (method != HttpMethod.GET) {
-                return error(
+                return afterBody(
                         exchange,
-                        api,
-                        HttpStatus.METHOD_NOT_ALLOWED,
-                        "use GET for " + path,
-                        "invalid_request_error",
-                        null,
-                        "method_not_allowed");
+                        () -> error(
+                                exchange,
+                                api,
+                                HttpStatus.METHOD_NOT_ALLOWED,
+                                "use GET for " + path,
+                                "invalid_request_error",
+                                null,
+                                "method_not_allowed"));
             }
             if (capabilities) {
                 return write(exchange.getResponse(), HttpStatus.OK, Capabilities.of(snapshot, key));
@@ -216,28 +236,32 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
             return models(exchange, api, snapshot, key, id);
         }
         if (endpoint == null) {
-            return error(
+            return afterBody(
                     exchange,
-                    api,
-                    HttpStatus.NOT_FOUND,
-                    "unknown endpoint " + path,
-                    "invalid_request_error",
-                    null,
-                    "unknown_endpoint");
+                    () -> error(
+                            exchange,
+                            api,
+                            HttpStatus.NOT_FOUND,
+                            "unknown endpoint " + path,
+                            "invalid_request_error",
+                            null,
+                            "unknown_endpoint"));
         }
         if (method != HttpMethod.POST) {
-            return error(
+            return afterBody(
                     exchange,
-                    api,
-                    HttpStatus.METHOD_NOT_ALLOWED,
-                    "use POST for " + path,
-                    "invalid_request_error",
-                    null,
-                    "method_not_allowed");
+                    () -> error(
+                            exchange,
+                            api,
+                            HttpStatus.METHOD_NOT_ALLOWED,
+                            "use POST for " + path,
+                            "invalid_request_error",
+                            null,
+                            "method_not_allowed"));
         }
         long declared = request.getHeaders().getContentLength();
         if (declared > maxBodyBytes) {
-            return tooLarge(exchange, api);
+            return afterBody(exchange, () -> tooLarge(exchange, api));
         }
         return DataBufferUtils.join(request.getBody(), maxBodyBytes)
                 .map(buf -> {
@@ -247,8 +271,17 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                     return b;
                 })
                 .defaultIfEmpty(new byte[0])
-                .flatMap(body -> handle(exchange, snapshot, key, endpoint, body, requestId, start))
-                .onErrorResume(DataBufferLimitException.class, e -> tooLarge(exchange, api));
+                .flatMap(body -> {
+                    if (debug.enabled()) {
+                        exchange.getAttributes().put(REQUEST_BODY, body);
+                    }
+                    return handle(exchange, snapshot, key, endpoint, body, requestId, start);
+                })
+                .onErrorResume(DataBufferLimitException.class, e -> {
+                    // the rest of a body without a declared length is still coming: close after answering
+                    exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
+                    return tooLarge(exchange, api);
+                });
     }
 
     private Mono<Void> handle(
@@ -285,6 +318,18 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                     "stream",
                     "invalid_request");
         }
+        String maxTokensProblem = endpoint == Endpoint.MESSAGES ? maxTokensProblem(body) : null;
+        if (maxTokensProblem != null) {
+            // required by the Messages API whatever protocol the channel speaks (a passthrough would not check it)
+            return error(
+                    exchange,
+                    api,
+                    HttpStatus.BAD_REQUEST,
+                    maxTokensProblem,
+                    "invalid_request_error",
+                    "max_tokens",
+                    "invalid_request");
+        }
         Optional<GroupEntry> group = snapshot.group(key.groupId());
         if (!snapshot.knowsModel(model)) {
             return error(
@@ -316,11 +361,17 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                 missing = missing == null ? "" : missing;
                 continue;
             }
+            if (endpoint == Endpoint.COUNT_TOKENS) {
+                able.add(ch); // counting needs none of the channel's features
+                continue;
+            }
             if (stream && !caps.streaming()) {
                 missing = " with streaming";
                 continue;
             }
-            if (req.hasTools() && !caps.toolsUsable()) {
+            // emulation is done for OpenAI-protocol channels only (as /capabilities reports): an Anthropic channel
+            // without native tools would be sent the tools as they are
+            if (req.hasTools() && !(caps.tools() || caps.emulatesTools() && ch.protocol() == Protocol.OPENAI)) {
                 missing = " with tools";
                 continue;
             }
@@ -348,7 +399,10 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
         }
         return rateLimiter.tryAcquire(key).flatMap(allowed -> {
             if (!allowed) {
-                exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
+                // a token bucket of rateLimitPerMinute refills one request every 60/limit seconds
+                Integer perMinute = key.rateLimitPerMinute();
+                long retry = perMinute == null || perMinute <= 0 ? 1 : Math.max(1, (59 + perMinute) / perMinute);
+                exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retry));
                 return error(
                         exchange,
                         api,
@@ -399,6 +453,7 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
             this.stream = stream;
             this.model = req.model();
             this.meter = new Meter(requestId, key, endpoint, model, stream, start, exchange.getRequest(), req.body());
+            exchange.getAttributes().put(METERED, Boolean.TRUE);
         }
 
         /** The upstream request for one channel: model mapping, translation, channel adaptations. */
@@ -408,11 +463,13 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
             return switch (endpoint) {
                 case CHAT ->
                     openAiChannel
-                            ? new UpstreamRequest("/chat/completions", adaptForOpenAi(ch, req.rewrite(upstreamModel, true)))
+                            ? new UpstreamRequest(
+                                    "/chat/completions", adaptForOpenAi(ch, req.rewrite(upstreamModel, true)))
                             : new UpstreamRequest(
                                     "/messages",
                                     adaptForAnthropic(
-                                            ch, OpenAiOverAnthropic.request(req.body(), upstreamModel, defaultMaxTokens)));
+                                            ch,
+                                            OpenAiOverAnthropic.request(req.body(), upstreamModel, defaultMaxTokens)));
                 case MESSAGES ->
                     openAiChannel
                             ? new UpstreamRequest(
@@ -529,12 +586,19 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
             Flux<byte[]> out = rest.concatMapIterable(sig -> switch (sig) {
                         case Body b -> pre == null ? st.accept(b.bytes()) : feed(st, pre.accept(b.bytes()));
                         case MidStreamFailure f -> {
-                            meter.midStreamFailure(f);
                             List<byte[]> tail = new ArrayList<>();
                             if (pre != null) {
                                 tail.addAll(feed(st, pre.finish()));
                             }
                             tail.addAll(st.finish());
+                            if (st.completed()) {
+                                // the upstream's terminator ([DONE], message_stop) came before the failure: the
+                                // client has the whole response, so it ends cleanly and is metered as complete
+                                meter.failedAfterCompletion();
+                                yield tail;
+                            }
+                            meter.midStreamFailure(f);
+                            engine.midStreamFailed(f);
                             if (!st.erroredInBand()) {
                                 tail.addAll(st.fail(
                                         f.timeout()
@@ -568,7 +632,8 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
             if (debug.enabled()) {
                 out = out.doOnNext(meter::captureStream);
             }
-            return response.writeAndFlushWith(out.map(bytes -> Mono.just(response.bufferFactory().wrap(bytes))));
+            return response.writeAndFlushWith(
+                    out.map(bytes -> Mono.just(response.bufferFactory().wrap(bytes))));
         }
 
         private static List<byte[]> feed(StreamTranslator st, List<byte[]> events) {
@@ -592,7 +657,8 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                     out = translateBody(ch, upstreamModel, full);
                 } catch (RuntimeException ex) {
                     meter.untranslatable();
-                    String message = "the upstream's response could not be read (" + ex.getClass().getSimpleName()
+                    String message = "the upstream's response could not be read ("
+                            + ex.getClass().getSimpleName()
                             + "); no retry was made because the upstream already answered";
                     byte[] err = endpoint.api == ClientApi.ANTHROPIC
                             ? AnthropicErrors.body("api_error", message)
@@ -620,7 +686,8 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                         meter.usage = Usage.fromBody(b, 0, b.length);
                         return renameModel(b, upstreamModel, model);
                     }
-                    Translated t = OpenAiOverAnthropic.response(full, model, clock.instant().getEpochSecond());
+                    Translated t = OpenAiOverAnthropic.response(
+                            full, model, clock.instant().getEpochSecond());
                     meter.usage = t.usage();
                     return t.body();
                 }
@@ -651,13 +718,13 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                 tokens = LocalTokenCounter.countMessagesRequest(req.body(), estimator);
             } catch (BadRequestException ex) {
                 return error(
-                        exchange,
-                        ClientApi.ANTHROPIC,
-                        HttpStatus.BAD_REQUEST,
-                        ex.getMessage(),
-                        "invalid_request_error",
-                        ex.param(),
-                        "invalid_request")
+                                exchange,
+                                ClientApi.ANTHROPIC,
+                                HttpStatus.BAD_REQUEST,
+                                ex.getMessage(),
+                                "invalid_request_error",
+                                ex.param(),
+                                "invalid_request")
                         .doFinally(sig -> {
                             meter.status = 400;
                             meter.outcome = Outcome.FAILED;
@@ -677,6 +744,37 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
         private Mono<Void> writeOut(ServerHttpResponse response, HttpStatus status, byte[] body) {
             meter.responseBody = body;
             return write(response, status, body);
+        }
+    }
+
+    /**
+     * Why a Messages request body's top-level {@code max_tokens} is not acceptable (missing, null, not a positive
+     * integer), or null when it is. A streaming scan; the body was already checked to be one JSON object.
+     */
+    static String maxTokensProblem(byte[] body) {
+        try (tools.jackson.core.JsonParser p = JsonScan.parser(body, 0, body.length)) {
+            if (p.nextToken() != tools.jackson.core.JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == tools.jackson.core.JsonToken.PROPERTY_NAME) {
+                String name = p.currentName();
+                tools.jackson.core.JsonToken v = p.nextToken();
+                if (name.equals("max_tokens")) {
+                    if (v == tools.jackson.core.JsonToken.VALUE_NULL) {
+                        return "max_tokens: field required";
+                    }
+                    if (v != tools.jackson.core.JsonToken.VALUE_NUMBER_INT
+                            || p.getNumberType() == tools.jackson.core.JsonParser.NumberType.BIG_INTEGER
+                            || p.getLongValue() < 1) {
+                        return "max_tokens: must be a positive integer";
+                    }
+                    return null;
+                }
+                p.skipChildren();
+            }
+            return "max_tokens: field required";
+        } catch (RuntimeException ex) {
+            return null; // not this check's business; ChatRequest.inspect has validated the JSON
         }
     }
 
@@ -778,6 +876,7 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
         n.put("id", id);
         n.put("display_name", id);
         n.put("created_at", "1970-01-01T00:00:00Z");
+        n.put("lifecycle", "active"); // required by the official SDKs' ModelInfo (anthropic-java 3.x)
         return n;
     }
 
@@ -816,7 +915,21 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                 "request_too_large");
     }
 
-    static Mono<Void> error(
+    private Mono<Void> afterBody(ServerWebExchange exchange, java.util.function.Supplier<Mono<Void>> answer) {
+        return EarlyAnswer.afterBody(exchange, drainLimit(), answer);
+    }
+
+    /** The most request body read (and discarded) to keep a connection usable after an early answer. */
+    private long drainLimit() {
+        return Math.max(2L * maxBodyBytes, 1L << 20);
+    }
+
+    /**
+     * Answers a request the edge refuses itself (nothing was sent upstream), in the calling API's error shape; counted
+     * in {@code relay_gateway_rejected_requests_total} and, unless the request is metered by a {@link Relay}, kept in
+     * the debug ring so an operator can see why a client was refused.
+     */
+    private Mono<Void> error(
             ServerWebExchange exchange,
             ClientApi api,
             HttpStatus status,
@@ -827,6 +940,32 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
         byte[] body = api == ClientApi.ANTHROPIC
                 ? AnthropicErrors.body(AnthropicErrors.typeFor(status.value()), message)
                 : OpenAiErrors.body(message, type, param, code);
+        engine.metrics().rejected(api == ClientApi.ANTHROPIC ? "anthropic" : "openai", status.value(), code);
+        if (debug.enabled() && exchange.getAttribute(METERED) == null) {
+            ServerHttpRequest request = exchange.getRequest();
+            ClientKeyEntry key = exchange.getAttribute(CLIENT_KEY);
+            byte[] requestBody = exchange.getAttribute(REQUEST_BODY);
+            int max = debug.maxBodyBytes();
+            debug.record(new DebugRecorder.Entry(
+                    clock.instant(),
+                    exchange.getResponse().getHeaders().getFirst(REQUEST_ID_HEADER),
+                    api == ClientApi.ANTHROPIC ? "anthropic" : "openai",
+                    request.getMethod().name(),
+                    request.getPath().value(),
+                    request.getHeaders().toSingleValueMap(),
+                    key == null ? null : key.id(),
+                    null,
+                    null,
+                    List.of(),
+                    false,
+                    status.value(),
+                    "rejected:" + code,
+                    0,
+                    requestBody != null && requestBody.length <= max ? requestBody : null,
+                    requestBody == null ? 0 : requestBody.length,
+                    body,
+                    body.length));
+        }
         return write(exchange.getResponse(), status, body);
     }
 
@@ -901,6 +1040,11 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
         void midStreamFailure(MidStreamFailure f) {
             failedMidStream = true;
             outcome = Outcome.INCOMPLETE;
+        }
+
+        /** The upstream connection failed after the stream's terminator: nothing was lost, the outcome stands. */
+        void failedAfterCompletion() {
+            failedMidStream = true;
         }
 
         void endedWithoutDone() {

@@ -1,5 +1,6 @@
 package dev.relay.gateway.proxy;
 
+import dev.relay.contracts.ChannelCooledDown.CooldownCause;
 import dev.relay.gateway.api.OpenAiErrors;
 import dev.relay.gateway.health.ChannelHealth;
 import dev.relay.gateway.health.FailureKind;
@@ -186,17 +187,22 @@ public class RelayEngine {
             health.onSuccess(ch.id());
             Flux<RelaySignal> bodies = all.map(Body::new);
             return Flux.<RelaySignal>just(new Commit(ch, head.status(), head.headers(), List.copyOf(a.tried), a.count))
-                    .concatWith(bodies.onErrorResume(e -> {
-                        FailureKind kind = UpstreamFailures.classify(e);
-                        health.onFailure(
-                                ch.id(),
-                                kind == FailureKind.TIMEOUT ? kind : FailureKind.SERVER_ERROR,
-                                null,
-                                describe(e));
-                        metrics.upstreamError(ch.id(), "mid_stream");
-                        return Flux.just(new MidStreamFailure(e, kind == FailureKind.TIMEOUT));
-                    }));
+                    .concatWith(bodies.onErrorResume(e -> Flux.just(
+                            new MidStreamFailure(e, UpstreamFailures.classify(e) == FailureKind.TIMEOUT, ch))));
         });
+    }
+
+    /**
+     * A stream broke after its first byte and before its terminator: counts against the channel (a stall as a timeout,
+     * anything else as a server error). Not called for a drop after the stream had completed.
+     */
+    public void midStreamFailed(MidStreamFailure f) {
+        health.onFailure(
+                f.channel().id(),
+                f.timeout() ? FailureKind.TIMEOUT : FailureKind.SERVER_ERROR,
+                null,
+                describe(f.error()));
+        metrics.upstreamError(f.channel().id(), "mid_stream");
     }
 
     private Flux<RelaySignal> buffered(
@@ -270,16 +276,28 @@ public class RelayEngine {
         }
         if (a.lastKind == null) {
             Instant soonest = null;
+            boolean allRateLimited = !a.call.plan().isEmpty();
             for (ChannelRoute ch : a.call.plan()) {
                 Instant until = health.cooldownUntil(ch.id());
                 if (until != null && (soonest == null || until.isBefore(soonest))) {
                     soonest = until;
                 }
+                allRateLimited &= health.cooldownCause(ch.id()) == CooldownCause.RATE_LIMITED;
             }
             String retry = soonest == null
                     ? "1"
                     : String.valueOf(Math.max(
                             1, Duration.between(clock.instant(), soonest).toSeconds() + 1));
+            if (allRateLimited) {
+                // every channel is resting after its upstream's 429: that is a rate limit, not an outage
+                return reject(
+                        a,
+                        429,
+                        "every upstream channel for model '" + a.call.publicModel() + "' is rate limited; retry later",
+                        "rate_limit_error",
+                        "upstream_rate_limited",
+                        retry);
+            }
             return reject(
                     a,
                     503,

@@ -66,6 +66,20 @@ public final class RelayMetrics {
         }
     }
 
+    /** A request the edge refused itself before any upstream call; {@code code} is one of the edge's error codes. */
+    public void rejected(String api, int status, String code) {
+        counter(
+                        "rej" + api + '\u0000' + status + '\u0000' + code,
+                        "relay_gateway_rejected_requests",
+                        "api",
+                        api,
+                        "status",
+                        Integer.toString(status),
+                        "code",
+                        code == null ? "none" : code)
+                .increment();
+    }
+
     public void tokens(String model, long prompt, long completion) {
         if (prompt > 0) {
             counter("tok" + model + "p", "relay_gateway_tokens", "model", model, "kind", "prompt")

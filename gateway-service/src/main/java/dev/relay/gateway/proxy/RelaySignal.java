@@ -26,5 +26,10 @@ public sealed interface RelaySignal {
             implements RelaySignal {}
 
     /** The upstream failed after the first byte was sent to the client. */
-    record MidStreamFailure(Throwable error, boolean timeout) implements RelaySignal {}
+    /**
+     * The upstream failed after the first byte was sent to the client. Channel health is not told yet: the response
+     * writer knows whether the stream had already completed (a drop after {@code [DONE]} is harmless) and reports it
+     * through {@link RelayEngine#midStreamFailed}.
+     */
+    record MidStreamFailure(Throwable error, boolean timeout, ChannelRoute channel) implements RelaySignal {}
 }

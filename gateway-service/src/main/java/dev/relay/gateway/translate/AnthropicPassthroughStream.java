@@ -31,6 +31,7 @@ public final class AnthropicPassthroughStream implements StreamTranslator {
     private long cacheWrite;
     private boolean completed;
     private boolean erroredInBand;
+    private boolean failed;
 
     public AnthropicPassthroughStream(String upstreamModel, String publicModel) {
         this.upstreamModel = upstreamModel;
@@ -128,10 +129,20 @@ public final class AnthropicPassthroughStream implements StreamTranslator {
         delivered.append(s);
     }
 
+    /**
+     * The client's stream ends with one {@code event: error}, unless it has already ended: after {@code
+     * message_stop} (the response is complete; an error event then would make SDKs throw away a whole reply), after
+     * the upstream's own in-band error, or after an earlier {@code fail}.
+     */
     @Override
     public List<byte[]> fail(String message, String code) {
+        if (completed || erroredInBand || failed) {
+            return List.of();
+        }
+        failed = true;
+        String text = message == null || message.isBlank() ? "upstream error" : message;
         return List.of(
-                AnthropicErrors.streamEvent("upstream_timeout".equals(code) ? "timeout_error" : "api_error", message));
+                AnthropicErrors.streamEvent("upstream_timeout".equals(code) ? "timeout_error" : "api_error", text));
     }
 
     @Override

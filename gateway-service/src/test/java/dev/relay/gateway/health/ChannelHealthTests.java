@@ -56,6 +56,18 @@ class ChannelHealthTests {
     }
 
     @Test
+    void remembersWhyAChannelIsCoolingDownUntilTheCooldownEnds() {
+        health.onFailure("a", FailureKind.RATE_LIMITED, Duration.ofSeconds(3), "429");
+        health.applyRemoteCooldown("b", clock.instant().plusSeconds(3), ChannelCooledDown.CooldownCause.TIMEOUT);
+
+        assertThat(health.cooldownCause("a")).isEqualTo(ChannelCooledDown.CooldownCause.RATE_LIMITED);
+        assertThat(health.cooldownCause("b")).isEqualTo(ChannelCooledDown.CooldownCause.TIMEOUT);
+        assertThat(health.cooldownCause("c")).isNull();
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(health.cooldownCause("a")).isNull();
+    }
+
+    @Test
     void backsOffExponentiallyOnRepeated429WithoutAHint() {
         health.onFailure("a", FailureKind.RATE_LIMITED, null, "429");
         assertThat(health.cooldownUntil("a")).isEqualTo(clock.instant().plusSeconds(1));

@@ -61,8 +61,45 @@ class AnthropicPassthroughStreamTests {
         assertThat(out.getLast()).startsWith("event: error");
         assertThat(s.completed()).isFalse();
         assertThat(s.erroredInBand()).isTrue();
+        assertThat(s.fail("upstream ended the stream without completing it", "upstream_incomplete"))
+                .as("the client already got the upstream's error event")
+                .isEmpty();
+    }
+
+    @Test
+    void anUpstreamFailureBeforeMessageStopEndsTheStreamWithExactlyOneErrorEvent() {
+        String cut = TRANSCRIPT.substring(0, TRANSCRIPT.indexOf("event: content_block_stop"));
+        AnthropicPassthroughStream s = new AnthropicPassthroughStream("claude-upstream", "p");
+        run(s, cut, 9);
+
+        List<byte[]> first = s.fail("upstream connection failed mid-stream", "upstream_error");
+
+        assertThat(first).hasSize(1);
+        assertThat(new String(first.getFirst(), StandardCharsets.UTF_8))
+                .isEqualTo("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\","
+                        + "\"message\":\"upstream connection failed mid-stream\"}}\n\n");
+        assertThat(s.fail("upstream stalled", "upstream_timeout")).isEmpty();
+        assertThat(s.completed()).isFalse();
+    }
+
+    @Test
+    void aStallBeforeMessageStopIsATimeoutError() {
+        AnthropicPassthroughStream s = new AnthropicPassthroughStream("claude-upstream", "p");
+        run(s, TRANSCRIPT.substring(0, TRANSCRIPT.indexOf("event: content_block_start")), 5);
+
         assertThat(new String(s.fail("upstream stalled", "upstream_timeout").getFirst(), StandardCharsets.UTF_8))
                 .startsWith("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"timeout_error\"");
+    }
+
+    @Test
+    void anUpstreamFailureAfterMessageStopAddsNothingToTheCompleteStream() {
+        AnthropicPassthroughStream s = new AnthropicPassthroughStream("claude-upstream", "p");
+        run(s, TRANSCRIPT, 11);
+
+        assertThat(s.completed()).isTrue();
+        assertThat(s.fail("upstream connection failed mid-stream", "upstream_error"))
+                .as("an error event after message_stop would make SDKs discard a complete reply")
+                .isEmpty();
     }
 
     private static List<String> run(AnthropicPassthroughStream s, String transcript, int chunk) {
