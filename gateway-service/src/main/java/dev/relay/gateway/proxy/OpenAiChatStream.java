@@ -66,15 +66,8 @@ public final class OpenAiChatStream implements dev.relay.gateway.translate.Strea
     /** Upstream ended: whatever incomplete event remains (forwarded as is, terminated). */
     @Override
     public List<byte[]> finish() {
-        if (buffer.isEmpty()) {
-            return List.of();
-        }
-        byte[] rest = buffer.drain();
-        String s = new String(rest, StandardCharsets.UTF_8).strip();
-        if (s.isEmpty()) {
-            return List.of();
-        }
-        byte[] processed = process((s + "\n\n").getBytes(StandardCharsets.UTF_8));
+        byte[] rest = buffer.remainder();
+        byte[] processed = rest == null ? null : process(rest);
         return processed == null ? List.of() : List.of(processed);
     }
 

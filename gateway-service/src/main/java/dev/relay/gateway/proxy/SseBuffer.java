@@ -54,6 +54,29 @@ public final class SseBuffer {
         return null;
     }
 
+    /** Appends a chunk and returns every event it completed, in order. */
+    public java.util.List<byte[]> events(byte[] chunk) {
+        append(chunk);
+        java.util.List<byte[]> out = new java.util.ArrayList<>(2);
+        byte[] event;
+        while ((event = nextEvent()) != null) {
+            out.add(event);
+        }
+        return out;
+    }
+
+    /**
+     * The stream ended: what is left (an event the upstream did not terminate with a blank line), trimmed and
+     * terminated as a complete event, or null when nothing but whitespace is left. Empties the buffer.
+     */
+    public byte[] remainder() {
+        if (isEmpty()) {
+            return null;
+        }
+        String rest = new String(drain(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        return rest.isEmpty() ? null : (rest + "\n\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Whatever is buffered and not yet a complete event. */
     public byte[] drain() {
         byte[] rest = Arrays.copyOfRange(buf, start, end);

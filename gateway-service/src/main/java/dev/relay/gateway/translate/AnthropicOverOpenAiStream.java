@@ -5,7 +5,6 @@ import static dev.relay.gateway.translate.AnthropicOverOpenAi.JSON;
 import dev.relay.contracts.UsageRecorded.TokenUsage;
 import dev.relay.gateway.api.AnthropicErrors;
 import dev.relay.gateway.proxy.SseBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -124,15 +123,12 @@ public final class AnthropicOverOpenAiStream implements StreamTranslator {
 
     @Override
     public List<byte[]> finish() {
-        if (buffer.isEmpty()) {
-            return List.of();
-        }
-        String rest = new String(buffer.drain(), StandardCharsets.UTF_8).strip();
-        if (rest.isEmpty()) {
+        byte[] rest = buffer.remainder();
+        if (rest == null) {
             return List.of();
         }
         List<byte[]> out = new ArrayList<>(4);
-        process((rest + "\n\n").getBytes(StandardCharsets.UTF_8), out);
+        process(rest, out);
         return out;
     }
 

@@ -3,7 +3,6 @@ package dev.relay.gateway.translate;
 import dev.relay.contracts.UsageRecorded.TokenUsage;
 import dev.relay.gateway.api.AnthropicErrors;
 import dev.relay.gateway.proxy.SseBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -54,14 +53,11 @@ public final class AnthropicPassthroughStream implements StreamTranslator {
 
     @Override
     public List<byte[]> finish() {
-        if (buffer.isEmpty()) {
+        byte[] rest = buffer.remainder();
+        if (rest == null) {
             return List.of();
         }
-        String rest = new String(buffer.drain(), StandardCharsets.UTF_8).strip();
-        if (rest.isEmpty()) {
-            return List.of();
-        }
-        byte[] processed = process((rest + "\n\n").getBytes(StandardCharsets.UTF_8));
+        byte[] processed = process(rest);
         return processed == null ? List.of() : List.of(processed);
     }
 

@@ -758,22 +758,13 @@ public final class ToolEmulation {
 
         @Override
         public List<byte[]> accept(byte[] chunk) {
-            buffer.append(chunk);
-            List<byte[]> out = new ArrayList<>(2);
-            byte[] event;
-            while ((event = buffer.nextEvent()) != null) {
-                out.add(event);
-            }
-            return out;
+            return buffer.events(chunk);
         }
 
         @Override
         public List<byte[]> finish() {
-            if (buffer.isEmpty()) {
-                return List.of();
-            }
-            String rest = new String(buffer.drain(), StandardCharsets.UTF_8).strip();
-            return rest.isEmpty() ? List.of() : List.of((rest + "\n\n").getBytes(StandardCharsets.UTF_8));
+            byte[] rest = buffer.remainder();
+            return rest == null ? List.of() : List.of(rest);
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.relay.gateway.translate;
 
 import dev.relay.gateway.proxy.SseBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,11 +70,9 @@ public final class ToolEmulationStream implements ChunkTransform {
     @Override
     public List<byte[]> finish() {
         List<byte[]> out = new ArrayList<>(2);
-        if (!buffer.isEmpty()) {
-            String rest = new String(buffer.drain(), StandardCharsets.UTF_8).strip();
-            if (!rest.isEmpty()) {
-                process((rest + "\n\n").getBytes(StandardCharsets.UTF_8), out);
-            }
+        byte[] rest = buffer.remainder();
+        if (rest != null) {
+            process(rest, out);
         }
         resolveAll(out);
         return out;
