@@ -215,10 +215,9 @@ ADMIN_TOKEN="bench-admin-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 MASTER_KEY="$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
 # An own master key id: channels of other gateways in the shared database do not open under it and are left out of
 # this gateway's routing snapshot (it logs that), which keeps this instance to the benchmark's own channels.
-# The upstream pool is raised from its default of 2,000 connections so that 5,000 streams can be open upstream at
-# once (with the default the streams above 2,000 wait in the pool's pending queue instead of being open).
+# Everything else is the gateway's default configuration (upstream pool: 10,000 connections per address, enough for
+# the 5,000 open streams; debug ring on).
 GW_ARGS=(--server.port="$GW_PORT" --relay.gateway.master-key-id=bench
-  --relay.gateway.proxy.max-connections="$(( HOLD_STREAMS > 2000 ? HOLD_STREAMS + 1000 : 2000 ))"
   --relay.gateway.metering.journal-dir="$TMP/usage-journal")
 # shellcheck disable=SC2206
 GW_EXTRA=(${BENCH_GW_EXTRA_ARGS:-})

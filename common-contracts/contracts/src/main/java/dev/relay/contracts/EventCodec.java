@@ -3,6 +3,7 @@ package dev.relay.contracts;
 import java.time.Instant;
 import java.util.UUID;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.cfg.DateTimeFeature;
@@ -30,8 +31,28 @@ public final class EventCodec {
         return MAPPER;
     }
 
-    public static String toJson(EventEnvelope envelope) {
-        return toTree(envelope).toString();
+    /**
+     * The envelope as compact JSON, written in one pass with a streaming generator (no intermediate tree: this runs
+     * once per request on the edge's metering path). Byte for byte what {@code toTree(envelope).toString()} gives.
+     */
+    public static String toJson(EventEnvelope e) {
+        java.io.StringWriter out = new java.io.StringWriter(512);
+        try (JsonGenerator g = MAPPER.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringProperty("id", e.id().toString());
+            g.writeStringProperty("type", e.type().wireName());
+            g.writeNumberProperty("schemaVersion", e.schemaVersion());
+            g.writeStringProperty("occurredAt", e.occurredAt().toString());
+            g.writeStringProperty("aggregateType", e.aggregateType().wireName());
+            g.writeStringProperty("aggregateId", e.aggregateId());
+            g.writeStringProperty("runId", e.runId() == null ? null : e.runId().toString());
+            g.writeStringProperty(
+                    "itemId", e.itemId() == null ? null : e.itemId().toString());
+            g.writeStringProperty("traceparent", e.traceparent());
+            g.writePOJOProperty("data", e.data());
+            g.writeEndObject();
+        }
+        return out.toString();
     }
 
     public static ObjectNode toTree(EventEnvelope e) {

@@ -114,4 +114,15 @@ class EventCodecTests {
             collectRecords(sub, out);
         }
     }
+
+    @Test
+    void writesTheSameJsonAsTheTreeFormForEveryEventType() {
+        for (RelayEvent event : events()) {
+            EventEnvelope e = EventEnvelope.wrap(event, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+            assertThat(EventCodec.toJson(e))
+                    .as(event.eventType().wireName())
+                    .isEqualTo(EventCodec.toTree(e).toString());
+            assertThat(EventCodec.fromJson(EventCodec.toJson(e)).data()).isEqualTo(event);
+        }
+    }
 }

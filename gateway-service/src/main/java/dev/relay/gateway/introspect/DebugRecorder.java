@@ -3,11 +3,12 @@ package dev.relay.gateway.introspect;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import org.springframework.http.HttpHeaders;
 
 /**
  * A bounded ring of the most recent client requests and responses, for {@code GET /internal/debug/requests}. The hot
- * path only stores references (bodies above {@code maxBodyBytes} are not kept); redaction happens when an operator
+ * path only stores references (the request's headers object, bodies; bodies above {@code maxBodyBytes} are not
+ * kept); copying and redaction happen when an operator
  * reads the ring, never on the request path.
  */
 public final class DebugRecorder {
@@ -19,7 +20,7 @@ public final class DebugRecorder {
             String clientApi,
             String method,
             String path,
-            Map<String, String> requestHeaders,
+            HttpHeaders requestHeaders,
             String clientKeyId,
             String publicModel,
             String channelId,

@@ -204,7 +204,7 @@ class IntrospectionController {
             o.put("clientApi", e.clientApi());
             o.put("method", e.method());
             o.put("path", e.path());
-            o.set("requestHeaders", Redactor.headers(e.requestHeaders()));
+            o.set("requestHeaders", Redactor.headers(e.requestHeaders().toSingleValueMap()));
             o.put("clientKeyId", e.clientKeyId());
             o.put("model", e.publicModel());
             o.put("channelId", e.channelId());

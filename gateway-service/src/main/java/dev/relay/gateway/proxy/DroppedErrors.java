@@ -32,13 +32,15 @@ public final class DroppedErrors {
     static boolean isClientAbort(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String n = t.getClass().getName();
-            if (n.equals("reactor.netty.channel.AbortedException")
+            if (n.endsWith("AbortedException")
+                    || n.endsWith("PrematureCloseException")
                     || n.equals("io.netty.channel.unix.Errors$NativeIoException")
                     || n.endsWith("ClosedChannelException")
                     || (t instanceof IOException
                             && t.getMessage() != null
-                            && (t.getMessage().contains("Connection reset by peer")
-                                    || t.getMessage().contains("Broken pipe")))) {
+                            && (t.getMessage().contains("Connection reset")
+                                    || t.getMessage().contains("Broken pipe")
+                                    || t.getMessage().contains("prematurely closed")))) {
                 return true;
             }
         }

@@ -67,6 +67,7 @@ public class RedisKeyRateLimiter implements KeyRateLimiter {
                         List.of(Double.toString(ratePerMs), Integer.toString(perMinute), Long.toString(clock.millis())))
                 .next()
                 .map(r -> r == 1L)
+                .name("relay.rate-limiter")
                 .timeout(timeout)
                 .onErrorResume(e -> {
                     failOpen.increment();

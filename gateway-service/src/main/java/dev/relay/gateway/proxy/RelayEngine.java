@@ -151,6 +151,7 @@ public class RelayEngine {
             metrics.retry(ch.id());
         }
         return client.post(ch, request.path(), request.body(), a.call.stream(), request.headers())
+                .name("relay.upstream") // a named source spares Reactor describing each timeout with a regex
                 .timeout(Mono.delay(firstByte), item -> Mono.never())
                 .switchOnFirst((signal, all) -> {
                     if (!signal.hasValue()) {
@@ -177,19 +178,22 @@ public class RelayEngine {
     private Flux<RelaySignal> streamed(
             Attempts a, ChannelRoute ch, int next, Head head, Flux<byte[]> chunks, Duration firstByte) {
         Duration idle = settings.streamIdleTimeout();
-        return chunks.timeout(Mono.delay(firstByte), item -> Mono.delay(idle)).switchOnFirst((signal, all) -> {
-            if (!signal.hasValue()) {
-                Throwable e = signal.hasError()
-                        ? signal.getThrowable()
-                        : new IOException("upstream ended the stream before any data");
-                return failAndNext(a, ch, next, UpstreamFailures.classify(e), head.status(), null, describe(e));
-            }
-            health.onSuccess(ch.id());
-            Flux<RelaySignal> bodies = all.map(Body::new);
-            return Flux.<RelaySignal>just(new Commit(ch, head.status(), head.headers(), List.copyOf(a.tried), a.count))
-                    .concatWith(bodies.onErrorResume(e -> Flux.just(
-                            new MidStreamFailure(e, UpstreamFailures.classify(e) == FailureKind.TIMEOUT, ch))));
-        });
+        return chunks.name("relay.upstream-body")
+                .timeout(Mono.delay(firstByte), item -> Mono.delay(idle))
+                .switchOnFirst((signal, all) -> {
+                    if (!signal.hasValue()) {
+                        Throwable e = signal.hasError()
+                                ? signal.getThrowable()
+                                : new IOException("upstream ended the stream before any data");
+                        return failAndNext(a, ch, next, UpstreamFailures.classify(e), head.status(), null, describe(e));
+                    }
+                    health.onSuccess(ch.id());
+                    Flux<RelaySignal> bodies = all.map(Body::new);
+                    return Flux.<RelaySignal>just(
+                                    new Commit(ch, head.status(), head.headers(), List.copyOf(a.tried), a.count))
+                            .concatWith(bodies.onErrorResume(e -> Flux.just(
+                                    new MidStreamFailure(e, UpstreamFailures.classify(e) == FailureKind.TIMEOUT, ch))));
+                });
     }
 
     /**
@@ -210,6 +214,7 @@ public class RelayEngine {
         Duration total = min(orDefault(ch.totalTimeout(), settings.nonStreamTimeout()), remaining);
         return collect(chunks, settings.maxResponseBytes(), true)
                 .defaultIfEmpty(new byte[0])
+                .name("relay.upstream-body")
                 .timeout(total)
                 .flatMapMany(full -> {
                     health.onSuccess(ch.id());

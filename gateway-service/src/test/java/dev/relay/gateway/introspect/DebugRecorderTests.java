@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DebugRecorderTests {
@@ -16,7 +15,7 @@ class DebugRecorderTests {
                 "openai.chat",
                 "POST",
                 "/v1/chat/completions",
-                Map.of(),
+                new org.springframework.http.HttpHeaders(),
                 "key",
                 "m",
                 "ch",
