@@ -35,7 +35,21 @@ public final class Replies {
         return ServerResponse.ok()
                 .contentType(EVENT_STREAM)
                 .header("cache-control", "no-cache")
-                .body(inserter(request, StreamShaper.shape(events, scenario, faultEvent)));
+                .body(
+                        scenario.is(Behavior.DROP_AFTER) || scenario.is(Behavior.STALL)
+                                ? flushingInserter(request, StreamShaper.shape(events, scenario, faultEvent))
+                                : inserter(request, StreamShaper.shape(events, scenario, faultEvent)));
+    }
+
+    /**
+     * Writes and flushes every event on its own: for faults, so the events before a drop or stall surely reach the
+     * client (written in one batch, events still unflushed when the connection is dropped would be lost with it).
+     */
+    private static BodyInserter<Void, ReactiveHttpOutputMessage> flushingInserter(
+            ServerRequest request, Flux<byte[]> chunks) {
+        return (message, context) -> message.writeAndFlushWith(
+                chunks.map(bytes -> Mono.just(message.bufferFactory().wrap(bytes)))
+                        .doOnCancel(() -> SimExchange.bodyCancelled(request)));
     }
 
     /**

@@ -336,7 +336,12 @@ class ScriptedBehaviorTests extends SimulatorHttpSupport {
                         }
                     })
                     .isInstanceOf(IOException.class);
-            assertThat(events).containsExactly("message_start", "content_block_start", "ping");
+            // The JDK client reports the premature close as soon as it sees it and drops whatever it had received but
+            // the reader had not consumed yet, so the reader sees a prefix of the three events sent before the drop
+            // (the exact count is asserted with WebClient, which delivers every received byte before the error).
+            List<String> sent = List.of("message_start", "content_block_start", "ping");
+            assertThat(events).hasSizeLessThanOrEqualTo(sent.size());
+            assertThat(events).isEqualTo(sent.subList(0, events.size()));
         }
     }
 
