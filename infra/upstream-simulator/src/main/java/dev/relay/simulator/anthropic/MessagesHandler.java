@@ -59,10 +59,29 @@ public class MessagesHandler {
                 scenario.parallelTools(),
                 "toolu_");
         ReplyText reply = calls.isEmpty() ? ReplyText.of(model, conversation.lastUserText(), scenario.chunks()) : null;
+        String stopSequence = null;
+        String limitedReason = null;
+        if (reply != null && scenario.limits()) {
+            JsonNode max = root.get("max_tokens");
+            List<String> stops = new ArrayList<>();
+            root.path("stop_sequences").values().forEach(s -> {
+                if (s.isString()) {
+                    stops.add(s.asString());
+                }
+            });
+            ReplyText.Limited limited = reply.limit(
+                    max != null && max.isIntegralNumber() ? max.intValue() : null, stops, scenario.chunks());
+            reply = limited.reply();
+            limitedReason = limited.stopReason();
+            stopSequence = limited.matchedStop();
+        }
         String thinking = scenario.reasoning() ? ReplyText.reasoning(conversation.lastUserText()) : null;
         int outputTokens = (reply != null ? reply.tokens() : toolTokens(calls)) + Tokens.words(thinking);
         int first = thinking != null ? 1 : 0; // index of the first reply block
-        String stopReason = reply != null ? "end_turn" : "tool_use";
+        String stopReason = reply == null ? "tool_use" : limitedReason != null ? limitedReason : "end_turn";
+        String stopSequenceJson = stopSequence == null
+                ? "null"
+                : JsonText.quote(new StringBuilder(), stopSequence).toString();
         String id = Ids.next("msg_");
 
         if (!Nodes.bool(root.get("stream"), false)) {
@@ -88,7 +107,11 @@ public class MessagesHandler {
                     out.append(call.arguments()).append('}');
                 }
             }
-            out.append("],\"stop_reason\":\"").append(stopReason).append("\",\"stop_sequence\":null,\"usage\":");
+            out.append("],\"stop_reason\":\"")
+                    .append(stopReason)
+                    .append("\",\"stop_sequence\":")
+                    .append(stopSequenceJson)
+                    .append(",\"usage\":");
             usage(out, conversation.inputTokens(), scenario, outputTokens).append('}');
             return Replies.json(request, JsonText.utf8(out));
         }
@@ -168,7 +191,8 @@ public class MessagesHandler {
         events.add(event(
                 "message_delta",
                 "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"" + stopReason
-                        + "\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":" + outputTokens + "}}"));
+                        + "\",\"stop_sequence\":" + stopSequenceJson + "},\"usage\":{\"output_tokens\":" + outputTokens
+                        + "}}"));
         events.add(MESSAGE_STOP);
         return Replies.sse(request, events, STREAM_ERROR);
     }

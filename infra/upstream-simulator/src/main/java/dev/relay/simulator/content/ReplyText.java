@@ -49,6 +49,39 @@ public record ReplyText(String text, List<String> chunks, int tokens) {
         return new ReplyText(text, List.copyOf(Fragments.split(text, Math.max(1, chunkCount))), Tokens.words(text));
     }
 
+    /**
+     * The reply under a request's limits ({@code x-sim-limits: true}): cut before the earliest stop sequence it contains
+     * ({@code stopReason} {@code stop_sequence}, {@code matchedStop} the sequence), else cut to {@code maxTokens} words
+     * ({@code stopReason} {@code max_tokens}); unchanged otherwise ({@code stopReason} null).
+     */
+    public Limited limit(Integer maxTokens, List<String> stopSequences, int chunkCount) {
+        int cut = -1;
+        String matched = null;
+        for (String stop : stopSequences) {
+            int at = stop.isEmpty() ? -1 : text.indexOf(stop);
+            if (at >= 0 && (cut < 0 || at < cut)) {
+                cut = at;
+                matched = stop;
+            }
+        }
+        if (cut >= 0) {
+            String kept = text.substring(0, cut);
+            return new Limited(split(kept.isEmpty() ? " " : kept, chunkCount), "stop_sequence", matched);
+        }
+        if (maxTokens != null && maxTokens >= 0 && tokens > maxTokens) {
+            String[] words = text.split("(?<=\\S)(?=\\s)");
+            StringBuilder kept = new StringBuilder();
+            for (int i = 0; i < Math.min(words.length, Math.max(1, maxTokens)); i++) {
+                kept.append(words[i]);
+            }
+            return new Limited(split(kept.toString(), chunkCount), "max_tokens", null);
+        }
+        return new Limited(this, null, null);
+    }
+
+    /** A reply after {@link #limit}; {@code stopReason} is null when no limit applied. */
+    public record Limited(ReplyText reply, String stopReason, String matchedStop) {}
+
     /** The deterministic reasoning that precedes a reply under {@code x-sim-reasoning: true}. */
     public static String reasoning(String lastUserText) {
         return "Thinking about message " + Hashing.hex8(lastUserText) + ".";

@@ -115,6 +115,19 @@ public class ChatCompletionsHandler {
                     "call_");
             reply = calls.isEmpty() ? ReplyText.of(model, lastUserText, scenario.chunks()) : null;
         }
+        String finishReason = "stop";
+        if (reply != null && scenario.limits()) {
+            JsonNode max =
+                    root.has("max_completion_tokens") ? root.get("max_completion_tokens") : root.get("max_tokens");
+            ReplyText.Limited limited = reply.limit(
+                    max != null && max.isIntegralNumber() ? max.intValue() : null,
+                    stops(root.get("stop")),
+                    scenario.chunks());
+            reply = limited.reply();
+            if ("max_tokens".equals(limited.stopReason())) {
+                finishReason = "length";
+            }
+        }
         String reasoning = scenario.reasoning() ? ReplyText.reasoning(lastUserText) : null;
         int reasoningTokens = Tokens.words(reasoning);
         int completionTokens = (reply != null ? reply.tokens() : toolTokens(calls)) + reasoningTokens;
@@ -125,8 +138,9 @@ public class ChatCompletionsHandler {
         if (Nodes.bool(root.get("stream"), false)) {
             boolean includeUsage = Nodes.bool(root.path("stream_options").get("include_usage"), false);
             Chunks chunks = new Chunks(id, created, model, includeUsage);
-            List<byte[]> events =
-                    reply != null ? textEvents(chunks, reply) : toolEvents(chunks, calls, scenario.chunks());
+            List<byte[]> events = reply != null
+                    ? textEvents(chunks, reply, finishReason)
+                    : toolEvents(chunks, calls, scenario.chunks());
             if (reasoning != null) {
                 events.addAll(
                         reply != null ? 1 : 0, reasoningEvents(chunks, reasoning, scenario.chunks(), reply == null));
@@ -148,7 +162,9 @@ public class ChatCompletionsHandler {
         out.append("\"content\":");
         if (reply != null) {
             JsonText.quote(out, reply.text()).append(",\"refusal\":null,\"annotations\":[]}");
-            out.append(",\"logprobs\":null,\"finish_reason\":\"stop\"}]");
+            out.append(",\"logprobs\":null,\"finish_reason\":\"")
+                    .append(finishReason)
+                    .append("\"}]");
         } else {
             out.append("null,\"tool_calls\":[");
             for (int i = 0; i < calls.size(); i++) {
@@ -165,14 +181,29 @@ public class ChatCompletionsHandler {
         return Replies.json(request, JsonText.utf8(out));
     }
 
-    private static List<byte[]> textEvents(Chunks chunks, ReplyText reply) {
+    /** OpenAI's {@code stop}: a string or an array of strings. */
+    static List<String> stops(JsonNode stop) {
+        List<String> out = new ArrayList<>();
+        if (stop != null && stop.isString()) {
+            out.add(stop.asString());
+        } else if (stop != null && stop.isArray()) {
+            stop.values().forEach(s -> {
+                if (s.isString()) {
+                    out.add(s.asString());
+                }
+            });
+        }
+        return out;
+    }
+
+    private static List<byte[]> textEvents(Chunks chunks, ReplyText reply, String finishReason) {
         List<byte[]> events = new ArrayList<>(reply.chunks().size() + 4);
         events.add(chunks.choice("{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", null));
         for (String piece : reply.chunks()) {
             StringBuilder delta = new StringBuilder(piece.length() + 16).append("{\"content\":");
             events.add(chunks.choice(JsonText.quote(delta, piece).append('}'), null));
         }
-        events.add(chunks.choice("{}", "stop"));
+        events.add(chunks.choice("{}", finishReason));
         return events;
     }
 

@@ -25,6 +25,7 @@ import java.util.List;
  * @param noTools the model has no native tools ({@code x-sim-no-tools: true} or the key {@code sk-sim-no-tools})
  * @param reasoning the reply is preceded by reasoning / a thinking block ({@code x-sim-reasoning: true})
  * @param noVision the model rejects image input ({@code x-sim-vision: false})
+ * @param limits the reply honours the request's {@code max_tokens} and stop sequences ({@code x-sim-limits: true})
  */
 public record Scenario(
         Behavior behavior,
@@ -45,7 +46,8 @@ public record Scenario(
         List<String> models,
         boolean noTools,
         boolean reasoning,
-        boolean noVision) {
+        boolean noVision,
+        boolean limits) {
 
     public boolean is(Behavior candidate) {
         return behavior == candidate;

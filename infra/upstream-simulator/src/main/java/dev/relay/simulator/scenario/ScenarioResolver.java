@@ -112,7 +112,8 @@ public class ScenarioResolver {
                 "true".equalsIgnoreCase(headers.getFirst("x-sim-no-tools"))
                         || (key != null && key.equalsIgnoreCase(NO_TOOLS_KEY)),
                 "true".equalsIgnoreCase(headers.getFirst("x-sim-reasoning")),
-                "false".equalsIgnoreCase(headers.getFirst("x-sim-vision")));
+                "false".equalsIgnoreCase(headers.getFirst("x-sim-vision")),
+                "true".equalsIgnoreCase(headers.getFirst("x-sim-limits")));
     }
 
     private static long number(HttpHeaders headers, String name, long fallback) {

@@ -52,4 +52,25 @@ class ReplyTextTests {
         assertThat(Tokens.words("")).isZero();
         assertThat(Tokens.words(null)).isZero();
     }
+
+    @Test
+    void cutsBeforeTheEarliestStopSequenceThenHonoursMaxTokens() {
+        ReplyText reply = ReplyText.of("m", "hi", 5);
+
+        ReplyText.Limited stopped = reply.limit(100, java.util.List.of("to message", "reply"), 3);
+        assertThat(stopped.reply().text()).isEqualTo("This is a simulated ");
+        assertThat(stopped.stopReason()).isEqualTo("stop_sequence");
+        assertThat(stopped.matchedStop()).isEqualTo("reply");
+        assertThat(String.join("", stopped.reply().chunks()))
+                .isEqualTo(stopped.reply().text());
+
+        ReplyText.Limited cut = reply.limit(3, java.util.List.of("absent"), 2);
+        assertThat(cut.reply().text()).isEqualTo("This is a");
+        assertThat(cut.reply().tokens()).isEqualTo(3);
+        assertThat(cut.stopReason()).isEqualTo("max_tokens");
+
+        ReplyText.Limited untouched = reply.limit(100, java.util.List.of(), 5);
+        assertThat(untouched.reply()).isEqualTo(reply);
+        assertThat(untouched.stopReason()).isNull();
+    }
 }
