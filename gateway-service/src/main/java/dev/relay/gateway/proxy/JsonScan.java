@@ -6,7 +6,7 @@ import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.json.JsonFactory;
 
 /** Byte-level JSON helpers shared by the pure inspectors: offsets of string tokens inside a UTF-8 byte array. */
-final class JsonScan {
+public final class JsonScan {
 
     static final JsonFactory FACTORY = JsonFactory.builder().build();
 
@@ -51,7 +51,7 @@ final class JsonScan {
     }
 
     /** Index of {@code needle} in {@code hay[from, to)}, or -1. */
-    static int indexOf(byte[] hay, int from, int to, byte[] needle) {
+    public static int indexOf(byte[] hay, int from, int to, byte[] needle) {
         outer:
         for (int i = from, last = to - needle.length; i <= last; i++) {
             for (int j = 0; j < needle.length; j++) {

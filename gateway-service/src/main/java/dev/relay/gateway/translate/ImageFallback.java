@@ -1,5 +1,6 @@
 package dev.relay.gateway.translate;
 
+import dev.relay.gateway.proxy.JsonScan;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import tools.jackson.core.JacksonException;
@@ -135,15 +136,6 @@ public final class ImageFallback {
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
+        return JsonScan.indexOf(haystack, 0, haystack.length, needle);
     }
 }

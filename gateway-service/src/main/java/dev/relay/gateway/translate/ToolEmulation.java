@@ -1,6 +1,7 @@
 package dev.relay.gateway.translate;
 
 import dev.relay.gateway.proxy.BadRequestException;
+import dev.relay.gateway.proxy.JsonScan;
 import dev.relay.gateway.proxy.SseBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -739,16 +740,7 @@ public final class ToolEmulation {
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
+        return JsonScan.indexOf(haystack, 0, haystack.length, needle);
     }
 
     /** The transform of an inactive plan: complete events, unchanged. */
