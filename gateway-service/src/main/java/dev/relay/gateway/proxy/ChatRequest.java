@@ -18,6 +18,8 @@ public final class ChatRequest {
     private static final byte[] INCLUDE_USAGE_FIELD = "\"include_usage\":true".getBytes(StandardCharsets.UTF_8);
     private static final byte[] TRUE = "true".getBytes(StandardCharsets.UTF_8);
 
+    private static final String MAX_TOKENS_MISSING = "max_tokens: field required";
+
     private final byte[] body;
     private final String model;
     private final int modelStart;
@@ -30,6 +32,7 @@ public final class ChatRequest {
     private final int includeUsageEnd;
     private final boolean includeUsage;
     private final boolean hasTools;
+    private final String maxTokensProblem;
 
     private ChatRequest(
             byte[] body,
@@ -43,7 +46,8 @@ public final class ChatRequest {
             int includeUsageStart,
             int includeUsageEnd,
             boolean includeUsage,
-            boolean hasTools) {
+            boolean hasTools,
+            String maxTokensProblem) {
         this.body = body;
         this.model = model;
         this.modelStart = modelStart;
@@ -56,6 +60,7 @@ public final class ChatRequest {
         this.includeUsageEnd = includeUsageEnd;
         this.includeUsage = includeUsage;
         this.hasTools = hasTools;
+        this.maxTokensProblem = maxTokensProblem;
     }
 
     /**
@@ -79,6 +84,7 @@ public final class ChatRequest {
         int iuEnd = -1;
         boolean iu = false;
         boolean tools = false;
+        String maxTokens = MAX_TOKENS_MISSING;
         try (JsonParser p = JsonScan.parser(body, 0, body.length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new BadRequestException("request body must be a JSON object", null);
@@ -127,6 +133,18 @@ public final class ChatRequest {
                             throw new BadRequestException("'stream_options' must be an object", "stream_options");
                         }
                     }
+                    case "max_tokens" -> {
+                        if (v == JsonToken.VALUE_NULL) {
+                            maxTokens = MAX_TOKENS_MISSING;
+                        } else if (v != JsonToken.VALUE_NUMBER_INT
+                                || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                                || p.getLongValue() < 1) {
+                            maxTokens = "max_tokens: must be a positive integer";
+                            p.skipChildren();
+                        } else {
+                            maxTokens = null;
+                        }
+                    }
                     case "tools" -> {
                         if (v == JsonToken.START_ARRAY) {
                             JsonToken e;
@@ -156,7 +174,27 @@ public final class ChatRequest {
             throw new BadRequestException("'model' is required", "model");
         }
         return new ChatRequest(
-                body, model, modelStart, modelEnd, stream, objectStart, soStart, soEmpty, iuStart, iuEnd, iu, tools);
+                body,
+                model,
+                modelStart,
+                modelEnd,
+                stream,
+                objectStart,
+                soStart,
+                soEmpty,
+                iuStart,
+                iuEnd,
+                iu,
+                tools,
+                maxTokens);
+    }
+
+    /**
+     * Why the top-level {@code max_tokens} would not satisfy the Messages API (missing, null, not a positive integer),
+     * or null when it does. Read in the same single scan as everything else; only {@code /v1/messages} acts on it.
+     */
+    public String maxTokensProblem() {
+        return maxTokensProblem;
     }
 
     /** Whether the request declares at least one tool (a top-level non-empty {@code tools} array). */

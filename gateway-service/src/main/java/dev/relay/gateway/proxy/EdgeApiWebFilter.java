@@ -318,7 +318,7 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                     "stream",
                     "invalid_request");
         }
-        String maxTokensProblem = endpoint == Endpoint.MESSAGES ? maxTokensProblem(body) : null;
+        String maxTokensProblem = endpoint == Endpoint.MESSAGES ? req.maxTokensProblem() : null;
         if (maxTokensProblem != null) {
             // required by the Messages API whatever protocol the channel speaks (a passthrough would not check it)
             return error(
@@ -744,37 +744,6 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
         private Mono<Void> writeOut(ServerHttpResponse response, HttpStatus status, byte[] body) {
             meter.responseBody = body;
             return write(response, status, body);
-        }
-    }
-
-    /**
-     * Why a Messages request body's top-level {@code max_tokens} is not acceptable (missing, null, not a positive
-     * integer), or null when it is. A streaming scan; the body was already checked to be one JSON object.
-     */
-    static String maxTokensProblem(byte[] body) {
-        try (tools.jackson.core.JsonParser p = JsonScan.parser(body, 0, body.length)) {
-            if (p.nextToken() != tools.jackson.core.JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (p.nextToken() == tools.jackson.core.JsonToken.PROPERTY_NAME) {
-                String name = p.currentName();
-                tools.jackson.core.JsonToken v = p.nextToken();
-                if (name.equals("max_tokens")) {
-                    if (v == tools.jackson.core.JsonToken.VALUE_NULL) {
-                        return "max_tokens: field required";
-                    }
-                    if (v != tools.jackson.core.JsonToken.VALUE_NUMBER_INT
-                            || p.getNumberType() == tools.jackson.core.JsonParser.NumberType.BIG_INTEGER
-                            || p.getLongValue() < 1) {
-                        return "max_tokens: must be a positive integer";
-                    }
-                    return null;
-                }
-                p.skipChildren();
-            }
-            return "max_tokens: field required";
-        } catch (RuntimeException ex) {
-            return null; // not this check's business; ChatRequest.inspect has validated the JSON
         }
     }
 

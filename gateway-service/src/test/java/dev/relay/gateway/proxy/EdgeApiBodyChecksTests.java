@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** The Messages API's {@code max_tokens} requirement, checked at the edge whatever protocol the channel speaks. */
+/**
+ * The Messages API's {@code max_tokens} requirement, checked at the edge whatever protocol the channel speaks (read by
+ * {@link ChatRequest} in its one scan of the body).
+ */
 class EdgeApiBodyChecksTests {
 
     private static String problem(String body) {
-        return EdgeApiWebFilter.maxTokensProblem(body.getBytes(StandardCharsets.UTF_8));
+        return ChatRequest.inspect(body.getBytes(StandardCharsets.UTF_8), false).maxTokensProblem();
     }
 
     @Test
