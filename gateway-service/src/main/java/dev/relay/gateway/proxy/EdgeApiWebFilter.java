@@ -55,7 +55,6 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -377,7 +376,7 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
             }
             if (!caps.vision() && !caps.imageFallback()) {
                 if (images == null) {
-                    images = hasImages(body);
+                    images = ImageFallback.hasImages(body);
                 }
                 if (images) {
                     missing = " with image input";
@@ -745,36 +744,6 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
             meter.responseBody = body;
             return write(response, status, body);
         }
-    }
-
-    static boolean hasImages(byte[] body) {
-        try {
-            JsonNode messages = JSON.readTree(body).path("messages");
-            return messages.isArray() && containsImage(messages);
-        } catch (RuntimeException ex) {
-            return false;
-        }
-    }
-
-    private static boolean containsImage(JsonNode n) {
-        if (n.isObject()) {
-            String type = n.path("type").asString("");
-            if (type.equals("image") || type.equals("image_url") || type.equals("input_image")) {
-                return true;
-            }
-            for (JsonNode v : n.values()) {
-                if ((v.isObject() || v.isArray()) && containsImage(v)) {
-                    return true;
-                }
-            }
-        } else if (n.isArray()) {
-            for (JsonNode v : n.values()) {
-                if (containsImage(v)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private static String randomId() {

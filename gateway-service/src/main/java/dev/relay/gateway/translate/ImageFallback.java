@@ -2,7 +2,6 @@ package dev.relay.gateway.translate;
 
 import dev.relay.gateway.proxy.JsonScan;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,6 +21,7 @@ public final class ImageFallback {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final byte[] IMAGE_URL = "\"image_url\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] IMAGE = "\"image\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] IMAGE_WORD = "image".getBytes(StandardCharsets.US_ASCII);
 
     private ImageFallback() {}
 
@@ -56,18 +56,29 @@ public final class ImageFallback {
         return changed ? JSON.writeValueAsBytes(root) : messagesBody;
     }
 
-    /** Whether the OpenAI chat body has any {@code image_url} part (a byte scan, confirmed by a parse on a hit). */
-    public static boolean chatHasImages(byte[] chatBody) {
-        if (chatBody == null || indexOf(chatBody, IMAGE_URL) < 0) {
+    /**
+     * Whether a chat or Messages body carries image input anywhere in its messages: OpenAI {@code image_url} /
+     * {@code input_image} parts, Anthropic {@code image} blocks (also inside {@code tool_result} content). A byte scan
+     * first; the parse only runs on a hit, so a body without the word costs one pass over its bytes.
+     */
+    public static boolean hasImages(byte[] body) {
+        if (body == null || indexOf(body, IMAGE_WORD) < 0) {
             return false;
         }
-        JsonNode root = parse(chatBody);
-        if (root == null) {
-            return false;
+        JsonNode root = parse(body);
+        return root != null && containsImage(root.path("messages"));
+    }
+
+    private static boolean containsImage(JsonNode n) {
+        if (n.isObject()) {
+            String type = n.path("type").isString() ? n.path("type").stringValue() : "";
+            if (type.equals("image") || type.equals("image_url") || type.equals("input_image")) {
+                return true;
+            }
         }
-        for (JsonNode message : root.path("messages").values()) {
-            for (JsonNode part : parts(message)) {
-                if (isChatImage(part)) {
+        if (n.isObject() || n.isArray()) {
+            for (JsonNode v : n.values()) {
+                if (containsImage(v)) {
                     return true;
                 }
             }
@@ -106,11 +117,6 @@ public final class ImageFallback {
             }
         }
         return changed;
-    }
-
-    private static Iterable<JsonNode> parts(JsonNode message) {
-        JsonNode content = message.get("content");
-        return content != null && content.isArray() ? content.values() : List.of();
     }
 
     private static boolean isChatImage(JsonNode part) {

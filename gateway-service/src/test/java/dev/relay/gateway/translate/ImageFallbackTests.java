@@ -21,7 +21,7 @@ class ImageFallbackTests {
 
         JsonNode messages = JSON.readTree(ImageFallback.chat(body)).path("messages");
 
-        assertThat(ImageFallback.chatHasImages(body)).isTrue();
+        assertThat(ImageFallback.hasImages(body)).isTrue();
         assertThat(messages.get(0).path("content").get(0).path("text").stringValue())
                 .isEqualTo("What is this?");
         assertThat(messages.get(0).path("content").get(1).toString())
@@ -41,8 +41,8 @@ class ImageFallbackTests {
 
         assertThat(ImageFallback.chat(plain)).isSameAs(plain);
         assertThat(ImageFallback.chat(mentionsImageUrl)).isSameAs(mentionsImageUrl);
-        assertThat(ImageFallback.chatHasImages(plain)).isFalse();
-        assertThat(ImageFallback.chatHasImages(mentionsImageUrl)).isFalse();
+        assertThat(ImageFallback.hasImages(plain)).isFalse();
+        assertThat(ImageFallback.hasImages(mentionsImageUrl)).isFalse();
     }
 
     @Test
@@ -57,6 +57,7 @@ class ImageFallbackTests {
 
         JsonNode messages = JSON.readTree(ImageFallback.messages(body)).path("messages");
 
+        assertThat(ImageFallback.hasImages(body)).isTrue();
         assertThat(messages.get(0).path("content").get(0).toString())
                 .isEqualTo("{\"type\":\"text\",\"text\":\"[image]\"}");
         assertThat(messages.get(0).path("content").get(1).path("text").stringValue())
@@ -73,6 +74,7 @@ class ImageFallbackTests {
                 {"model":"m","max_tokens":10,"messages":[{"role":"user","content":"an \\"image\\" please"}]}""");
 
         assertThat(ImageFallback.messages(body)).isSameAs(body);
+        assertThat(ImageFallback.hasImages(body)).isFalse();
     }
 
     private static byte[] bytes(String text) {
