@@ -13,7 +13,9 @@ import tools.jackson.databind.node.ObjectNode;
  * An Anthropic client on an Anthropic channel: the upstream's events go out as they are, except that
  * {@code message_start} carries the public model name. Reads usage from {@code message_start} (input and cache
  * tokens) and {@code message_delta} (output tokens; newer API versions repeat input figures there), notices
- * {@code message_stop} and in-band {@code error} events. Pure.
+ * {@code message_stop} and in-band {@code error} events. Only {@code message_start} and {@code message_delta} are
+ * parsed on the way (the event name says what an event is); text deltas are kept raw and decoded only when a tokenizer
+ * estimate is needed. Pure.
  */
 public final class AnthropicPassthroughStream implements StreamTranslator {
 
@@ -23,7 +25,10 @@ public final class AnthropicPassthroughStream implements StreamTranslator {
     private final SseBuffer buffer = new SseBuffer();
     private final String upstreamModel;
     private final String publicModel;
-    private final StringBuilder delivered = new StringBuilder();
+    /** Raw {@code content_block_delta} payloads (bounded), decoded only by {@link #deliveredText()}. */
+    private final List<String> deltas = new ArrayList<>();
+
+    private int deltaChars;
     private long input = -1;
     private long output;
     private long cacheRead;
@@ -67,31 +72,55 @@ public final class AnthropicPassthroughStream implements StreamTranslator {
             return event; // comment
         }
         String name = SseBuffer.eventName(event);
-        JsonNode n;
-        try {
-            n = JSON.readTree(data);
-        } catch (RuntimeException ex) {
-            return event; // not JSON: relay as is
+        if (name == null) {
+            name = type(data); // Anthropic always names its events; tolerate an upstream that does not
         }
-        String type = name != null ? name : n.path("type").asString("");
-        switch (type) {
+        switch (name) {
             case "message_start" -> {
-                JsonNode message = n.path("message");
+                JsonNode n = parse(data);
+                JsonNode message = n == null ? null : n.path("message");
+                if (message == null) {
+                    return event;
+                }
                 readUsage(message.path("usage"));
                 if (message instanceof ObjectNode m && m.has("model") && !publicModel.equals(upstreamModel)) {
                     m.put("model", publicModel);
                     return SseEvents.named("message_start", JSON.writeValueAsString(n));
                 }
             }
-            case "message_delta" -> readUsage(n.path("usage"));
+            case "message_delta" -> {
+                JsonNode n = parse(data);
+                if (n != null) {
+                    readUsage(n.path("usage"));
+                }
+            }
             case "message_stop" -> completed = true;
             case "error" -> erroredInBand = true;
-            case "content_block_delta" -> collect(n.path("delta"));
+            case "content_block_delta" -> {
+                // kept as received and read only if a tokenizer estimate is ever needed (no usage arrived)
+                if (deltaChars < MAX_DELIVERED_CHARS) {
+                    deltas.add(data);
+                    deltaChars += data.length();
+                }
+            }
             default -> {
-                // content_block_start/stop, ping and future event types pass through unchanged
+                // content_block_start/stop, ping and future event types pass through unparsed
             }
         }
         return event;
+    }
+
+    private static JsonNode parse(String data) {
+        try {
+            return JSON.readTree(data);
+        } catch (RuntimeException ex) {
+            return null; // not JSON: relayed as is
+        }
+    }
+
+    private static String type(String data) {
+        JsonNode n = parse(data);
+        return n == null ? "" : n.path("type").asString("");
     }
 
     private void readUsage(JsonNode u) {
@@ -110,19 +139,6 @@ public final class AnthropicPassthroughStream implements StreamTranslator {
         if (u.path("cache_creation_input_tokens").isNumber()) {
             cacheWrite = u.path("cache_creation_input_tokens").asLong();
         }
-    }
-
-    private void collect(JsonNode delta) {
-        if (delivered.length() >= MAX_DELIVERED_CHARS) {
-            return;
-        }
-        String s = switch (delta.path("type").asString("")) {
-            case "text_delta" -> delta.path("text").asString("");
-            case "input_json_delta" -> delta.path("partial_json").asString("");
-            case "thinking_delta" -> delta.path("thinking").asString("");
-            default -> "";
-        };
-        delivered.append(s);
     }
 
     /**
@@ -158,6 +174,20 @@ public final class AnthropicPassthroughStream implements StreamTranslator {
 
     @Override
     public String deliveredText() {
-        return delivered.toString();
+        StringBuilder out = new StringBuilder();
+        for (String data : deltas) {
+            JsonNode delta = parse(data) instanceof JsonNode n ? n.path("delta") : null;
+            if (delta == null) {
+                continue;
+            }
+            out.append(
+                    switch (delta.path("type").asString("")) {
+                        case "text_delta" -> delta.path("text").asString("");
+                        case "input_json_delta" -> delta.path("partial_json").asString("");
+                        case "thinking_delta" -> delta.path("thinking").asString("");
+                        default -> "";
+                    });
+        }
+        return out.toString();
     }
 }
