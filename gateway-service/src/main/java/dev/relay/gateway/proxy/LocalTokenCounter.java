@@ -35,8 +35,7 @@ final class LocalTokenCounter {
         }
         o.remove("stream");
         String model = o.path("model").asString("model");
-        JsonNode chat = JSON.readTree(AnthropicOverOpenAi.request(JSON.writeValueAsBytes(o), model));
-        return countChat(chat, tokenizer);
+        return countChat(AnthropicOverOpenAi.requestTree(o, model), tokenizer);
     }
 
     static long countChat(JsonNode chat, TokenEstimator tokenizer) {

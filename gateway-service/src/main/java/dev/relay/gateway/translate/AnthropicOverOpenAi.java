@@ -38,7 +38,19 @@ public final class AnthropicOverOpenAi {
      * @throws BadRequestException for invalid client input
      */
     public static byte[] request(byte[] messagesBody, String upstreamModel) {
-        JsonNode root = parseClient(messagesBody);
+        return JSON.writeValueAsBytes(requestTree(parseClient(messagesBody), upstreamModel));
+    }
+
+    /**
+     * The same translation on an already parsed Messages request (for callers that hold the tree anyway, e.g. a local
+     * token count), returning the Chat request as a tree.
+     *
+     * @throws BadRequestException for invalid client input
+     */
+    public static ObjectNode requestTree(JsonNode root, String upstreamModel) {
+        if (root == null || !root.isObject()) {
+            throw new BadRequestException("request body must be a JSON object", null);
+        }
         JsonNode model = root.get("model");
         if (model == null || !model.isString() || model.stringValue().isBlank()) {
             throw new BadRequestException("model: a model name (string) is required", "model");
@@ -107,7 +119,7 @@ public final class AnthropicOverOpenAi {
             }
         }
         tools(root, out);
-        return JSON.writeValueAsBytes(out);
+        return out;
     }
 
     private static JsonNode parseClient(byte[] body) {
