@@ -205,12 +205,7 @@ public class ChannelHealth {
         }
     }
 
-    /** A cooldown decided elsewhere (another replica, or persisted before a restart). */
-    public void applyRemoteCooldown(String channelId, Instant until) {
-        applyRemoteCooldown(channelId, until, null);
-    }
-
-    /** A cooldown decided elsewhere, with its cause when known. */
+    /** A cooldown decided elsewhere (another replica, or persisted before a restart), with its cause when known. */
     public void applyRemoteCooldown(String channelId, Instant until, CooldownCause cause) {
         State s = state(channelId);
         synchronized (s) {

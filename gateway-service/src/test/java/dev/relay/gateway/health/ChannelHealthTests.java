@@ -112,7 +112,7 @@ class ChannelHealthTests {
 
     @Test
     void honoursCooldownsDecidedByOtherReplicas() {
-        health.applyRemoteCooldown("r", clock.instant().plusSeconds(30));
+        health.applyRemoteCooldown("r", clock.instant().plusSeconds(30), null);
         assertThat(health.available("r")).isFalse();
         assertThat(cooled).as("no echo of a remote decision").isEmpty();
         clock.advance(Duration.ofSeconds(30));
