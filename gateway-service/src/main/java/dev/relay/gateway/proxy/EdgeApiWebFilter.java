@@ -434,8 +434,10 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
         final boolean stream;
         final String model;
         final Meter meter;
-        /** Tool emulation plans by channel id (attempts run one after another). */
-        final Map<String, ToolEmulation.Plan> emulation = new HashMap<>(2);
+        /** The tool emulation plan of the channel last prepared, if it emulates (attempts run one after another). */
+        String emulatedChannel;
+
+        ToolEmulation.Plan emulationPlan;
 
         Relay(
                 ServerWebExchange exchange,
@@ -496,11 +498,16 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
             if (ch.capabilities().emulatesTools()) {
                 ToolEmulation.Plan plan = ToolEmulation.prepare(b);
                 if (plan.active()) {
-                    emulation.put(ch.id(), plan);
+                    emulatedChannel = ch.id();
+                    emulationPlan = plan;
                     b = plan.body();
                 }
             }
             return b;
+        }
+
+        private ToolEmulation.Plan emulationFor(ChannelRoute ch) {
+            return ch.id().equals(emulatedChannel) ? emulationPlan : null;
         }
 
         private byte[] adaptForAnthropic(ChannelRoute ch, byte[] messagesBody) {
@@ -579,7 +586,7 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
             h.setCacheControl("no-cache");
             h.set("X-Accel-Buffering", "no");
             StreamTranslator st = translatorFor(c.channel());
-            ToolEmulation.Plan plan = emulation.get(c.channel().id());
+            ToolEmulation.Plan plan = emulationFor(c.channel());
             ChunkTransform pre = plan == null ? null : plan.stream();
             meter.sse = st;
             Flux<byte[]> out = rest.concatMapIterable(sig -> switch (sig) {
@@ -676,7 +683,7 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
         }
 
         private byte[] translateBody(ChannelRoute ch, String upstreamModel, byte[] full) {
-            ToolEmulation.Plan plan = emulation.get(ch.id());
+            ToolEmulation.Plan plan = emulationFor(ch);
             boolean openAiChannel = ch.protocol() == Protocol.OPENAI;
             switch (endpoint) {
                 case CHAT -> {
