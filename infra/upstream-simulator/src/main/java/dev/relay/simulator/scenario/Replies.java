@@ -27,38 +27,32 @@ public final class Replies {
         return ServerResponse.ok()
                 .contentType(MediaType.APPLICATION_JSON)
                 .contentLength(body.length)
-                .body(inserter(request, StreamShaper.shapeBody(body, scenario)));
+                .body(inserter(request, StreamShaper.shapeBody(body, scenario), false));
     }
 
     public static Mono<ServerResponse> sse(ServerRequest request, List<byte[]> events, byte[] faultEvent) {
         Scenario scenario = SimExchange.scenario(request);
+        // a drop or stall is written event by event, flushed: written in one batch, events still unflushed when the
+        // connection is dropped would be lost with it, and the client would not see the events before the fault
+        boolean flushEach = scenario.is(Behavior.DROP_AFTER) || scenario.is(Behavior.STALL);
         return ServerResponse.ok()
                 .contentType(EVENT_STREAM)
                 .header("cache-control", "no-cache")
-                .body(
-                        scenario.is(Behavior.DROP_AFTER) || scenario.is(Behavior.STALL)
-                                ? flushingInserter(request, StreamShaper.shape(events, scenario, faultEvent))
-                                : inserter(request, StreamShaper.shape(events, scenario, faultEvent)));
+                .body(inserter(request, StreamShaper.shape(events, scenario, faultEvent), flushEach));
     }
 
     /**
-     * Writes and flushes every event on its own: for faults, so the events before a drop or stall surely reach the
-     * client (written in one batch, events still unflushed when the connection is dropped would be lost with it).
+     * Writes the chunks (each flushed on its own with {@code flushEach}). A client that disconnects mid-body cancels
+     * this flux (the exchange as a whole may still end "successfully"), so the cancellation is reported from here.
      */
-    private static BodyInserter<Void, ReactiveHttpOutputMessage> flushingInserter(
-            ServerRequest request, Flux<byte[]> chunks) {
-        return (message, context) -> message.writeAndFlushWith(
-                chunks.map(bytes -> Mono.just(message.bufferFactory().wrap(bytes)))
-                        .doOnCancel(() -> SimExchange.bodyCancelled(request)));
-    }
-
-    /**
-     * Writes the chunks. A client that disconnects mid-body cancels this flux (the exchange as a whole may still end
-     * "successfully"), so the cancellation is reported from here.
-     */
-    private static BodyInserter<Void, ReactiveHttpOutputMessage> inserter(ServerRequest request, Flux<byte[]> chunks) {
-        return (message, context) ->
-                message.writeWith(chunks.map(bytes -> message.bufferFactory().wrap(bytes))
-                        .doOnCancel(() -> SimExchange.bodyCancelled(request)));
+    private static BodyInserter<Void, ReactiveHttpOutputMessage> inserter(
+            ServerRequest request, Flux<byte[]> chunks, boolean flushEach) {
+        return (message, context) -> {
+            Flux<byte[]> body = chunks.doOnCancel(() -> SimExchange.bodyCancelled(request));
+            return flushEach
+                    ? message.writeAndFlushWith(
+                            body.map(b -> Mono.just(message.bufferFactory().wrap(b))))
+                    : message.writeWith(body.map(b -> message.bufferFactory().wrap(b)));
+        };
     }
 }
