@@ -55,6 +55,7 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -719,31 +720,31 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
 
         /** {@code count_tokens} without an Anthropic channel: a real BPE tokenizer over the request as it would be sent. */
         Mono<Void> countLocally() {
-            long tokens;
-            try {
-                tokens = LocalTokenCounter.countMessagesRequest(req.body(), estimator);
-            } catch (BadRequestException ex) {
-                return error(
+            // a whole agent context can be hundreds of KB: tokenize it off the event loop
+            return Mono.fromCallable(() -> LocalTokenCounter.countMessagesRequest(req.body(), estimator))
+                    .subscribeOn(Schedulers.boundedElastic())
+                    .flatMap(tokens -> {
+                        meter.status = 200;
+                        meter.usage = TokenUsage.NONE;
+                        exchange.getResponse().getHeaders().set("x-relay-token-count", "tokenizer");
+                        return writeOut(
+                                exchange.getResponse(),
+                                HttpStatus.OK,
+                                ("{\"input_tokens\":" + tokens + "}")
+                                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    })
+                    .onErrorResume(BadRequestException.class, ex -> {
+                        meter.status = 400;
+                        meter.outcome = Outcome.FAILED;
+                        return error(
                                 exchange,
                                 ClientApi.ANTHROPIC,
                                 HttpStatus.BAD_REQUEST,
                                 ex.getMessage(),
                                 "invalid_request_error",
                                 ex.param(),
-                                "invalid_request")
-                        .doFinally(sig -> {
-                            meter.status = 400;
-                            meter.outcome = Outcome.FAILED;
-                            meter.finish();
-                        });
-            }
-            meter.status = 200;
-            meter.usage = TokenUsage.NONE;
-            exchange.getResponse().getHeaders().set("x-relay-token-count", "tokenizer");
-            return writeOut(
-                            exchange.getResponse(),
-                            HttpStatus.OK,
-                            ("{\"input_tokens\":" + tokens + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                                "invalid_request");
+                    })
                     .doFinally(sig -> meter.finish());
         }
 
