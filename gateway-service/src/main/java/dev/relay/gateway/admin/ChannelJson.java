@@ -7,6 +7,7 @@ import dev.relay.gateway.config.ConfigException;
 import dev.relay.gateway.routing.ChannelCapabilities;
 import dev.relay.gateway.routing.ChannelRoute;
 import dev.relay.gateway.routing.ChannelStatus;
+import dev.relay.gateway.translate.UpstreamDialect;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ final class ChannelJson {
             "firstByteTimeoutMs",
             "totalTimeoutMs",
             "capabilities",
+            "dialect",
             "status",
             "statusReason",
             "managedBy",
@@ -66,6 +68,7 @@ final class ChannelJson {
                 AdminJson.integer(body, "firstByteTimeoutMs"),
                 AdminJson.integer(body, "totalTimeoutMs"),
                 capabilities(AdminJson.object(body, "capabilities")),
+                dialect(AdminJson.object(body, "dialect")),
                 AdminJson.enumValue(body, "status", ChannelStatus.class),
                 AdminJson.string(body, "statusReason"),
                 AdminJson.string(body, "managedBy"),
@@ -98,6 +101,41 @@ final class ChannelJson {
                 flag(o, "imageFallback", d.imageFallback()));
     }
 
+    static final Set<String> DIALECT = Set.of("reasoning", "systemMessages");
+
+    private static UpstreamDialect dialect(ObjectNode o) {
+        if (o == null) {
+            return null;
+        }
+        AdminJson.rejectUnknown(o, DIALECT, Set.of(), "dialect.");
+        String reasoning = AdminJson.string(o, "reasoning");
+        String system = AdminJson.string(o, "systemMessages");
+        UpstreamDialect.Reasoning r = null;
+        UpstreamDialect.SystemMessages sm = null;
+        try {
+            r = reasoning == null ? null : UpstreamDialect.Reasoning.fromWire(reasoning);
+        } catch (IllegalArgumentException ex) {
+            throw ConfigException.invalid(
+                    "dialect.reasoning",
+                    "dialect.reasoning must be one of none, reasoning_effort, enable_thinking, thinking_type,"
+                            + " reasoning_object, chat_template_kwargs");
+        }
+        try {
+            sm = system == null ? null : UpstreamDialect.SystemMessages.fromWire(system);
+        } catch (IllegalArgumentException ex) {
+            throw ConfigException.invalid(
+                    "dialect.systemMessages", "dialect.systemMessages must be one of inline, leading");
+        }
+        return new UpstreamDialect(r, sm);
+    }
+
+    /** The dialect as the API shows it: lower-case wire names. */
+    record DialectView(String reasoning, String systemMessages) {
+        static DialectView of(UpstreamDialect d) {
+            return new DialectView(d.reasoning().wireName(), d.systemMessages().wireName());
+        }
+    }
+
     private static boolean flag(ObjectNode o, String field, boolean fallback) {
         Boolean b = AdminJson.bool(o, field, "capabilities." + field);
         return b == null ? fallback : b;
@@ -121,6 +159,7 @@ final class ChannelJson {
             Integer firstByteTimeoutMs,
             Integer totalTimeoutMs,
             ChannelCapabilities capabilities,
+            DialectView dialect,
             ChannelStatus status,
             String statusReason,
             String managedBy,
@@ -148,6 +187,7 @@ final class ChannelJson {
                 s.firstByteTimeoutMs(),
                 s.totalTimeoutMs(),
                 s.capabilities(),
+                DialectView.of(s.dialect()),
                 s.status(),
                 s.statusReason(),
                 s.managedBy(),

@@ -4,6 +4,7 @@ import dev.relay.contracts.Protocol;
 import dev.relay.gateway.routing.ChannelCapabilities;
 import dev.relay.gateway.routing.ChannelRoute;
 import dev.relay.gateway.routing.ChannelStatus;
+import dev.relay.gateway.translate.UpstreamDialect;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
@@ -35,6 +36,7 @@ public record ChannelSpec(
         Integer firstByteTimeoutMs,
         Integer totalTimeoutMs,
         ChannelCapabilities capabilities,
+        UpstreamDialect dialect,
         ChannelStatus status,
         String statusReason,
         String managedBy,
@@ -84,11 +86,54 @@ public record ChannelSpec(
             throw ConfigException.invalid("firstByteTimeoutMs", "firstByteTimeoutMs must not exceed totalTimeoutMs");
         }
         capabilities = capabilities == null ? ChannelCapabilities.DEFAULT : capabilities;
+        dialect = dialect == null ? UpstreamDialect.DEFAULT : dialect;
         status = status == null ? ChannelStatus.ENABLED : status;
         statusReason = Checks.freeText(statusReason, 1000);
         managedBy = Checks.optionalText(managedBy, "managedBy", Checks.MANAGED_BY_MAX);
         externalRef = Checks.optionalText(externalRef, "externalRef", Checks.EXTERNAL_REF_MAX);
         Checks.ownership(managedBy, externalRef);
+    }
+
+    /** A spec with the default {@link UpstreamDialect}. */
+    public ChannelSpec(
+            String name,
+            Protocol protocol,
+            String baseUrl,
+            String credential,
+            List<String> models,
+            Map<String, String> modelMapping,
+            List<String> groups,
+            int priority,
+            int weight,
+            Map<String, String> extraHeaders,
+            Integer connectTimeoutMs,
+            Integer firstByteTimeoutMs,
+            Integer totalTimeoutMs,
+            ChannelCapabilities capabilities,
+            ChannelStatus status,
+            String statusReason,
+            String managedBy,
+            String externalRef) {
+        this(
+                name,
+                protocol,
+                baseUrl,
+                credential,
+                models,
+                modelMapping,
+                groups,
+                priority,
+                weight,
+                extraHeaders,
+                connectTimeoutMs,
+                firstByteTimeoutMs,
+                totalTimeoutMs,
+                capabilities,
+                UpstreamDialect.DEFAULT,
+                status,
+                statusReason,
+                managedBy,
+                externalRef);
     }
 
     /** The same spec with another credential (null = keep the stored one). */
@@ -108,6 +153,7 @@ public record ChannelSpec(
                 firstByteTimeoutMs,
                 totalTimeoutMs,
                 capabilities,
+                dialect,
                 status,
                 statusReason,
                 managedBy,
@@ -130,6 +176,7 @@ public record ChannelSpec(
                 firstByteTimeoutMs,
                 totalTimeoutMs,
                 capabilities,
+                dialect,
                 newStatus,
                 reason,
                 managedBy,

@@ -4,6 +4,7 @@ import dev.relay.contracts.Protocol;
 import dev.relay.contracts.SealedSecret;
 import dev.relay.gateway.routing.ChannelCapabilities;
 import dev.relay.gateway.routing.ChannelStatus;
+import dev.relay.gateway.translate.UpstreamDialect;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -32,8 +33,8 @@ public class ConfigRepository {
 
     private static final String CHANNEL_COLUMNS = "id, name, protocol, base_url, credential_ciphertext,"
             + " credential_key_id, credential_fingerprint, models, model_mapping, groups, priority, weight,"
-            + " extra_headers, connect_timeout_ms, first_byte_timeout_ms, total_timeout_ms, capabilities, status,"
-            + " status_reason, managed_by, external_ref, version, created_at, updated_at";
+            + " extra_headers, connect_timeout_ms, first_byte_timeout_ms, total_timeout_ms, capabilities, dialect,"
+            + " status, status_reason, managed_by, external_ref, version, created_at, updated_at";
     private static final String GROUP_COLUMNS =
             "id, name, models, status, managed_by, external_ref, version, created_at, updated_at";
     private static final String KEY_COLUMNS = "id, group_id, name, key_hash, key_prefix, status, expires_at,"
@@ -124,7 +125,7 @@ public class ConfigRepository {
                                 + " :baseUrl, :ciphertext, :keyId, :fingerprint, CAST(:models AS jsonb),"
                                 + " CAST(:modelMapping AS jsonb), CAST(:groups AS jsonb), :priority, :weight,"
                                 + " CAST(:extraHeaders AS jsonb), :connectTimeoutMs, :firstByteTimeoutMs,"
-                                + " :totalTimeoutMs, CAST(:capabilities AS jsonb), :status, :statusReason,"
+                                + " :totalTimeoutMs, CAST(:capabilities AS jsonb), CAST(:dialect AS jsonb), :status, :statusReason,"
                                 + " :managedBy, :externalRef, :version, :createdAt, :updatedAt)"),
                         r)
                 .update();
@@ -141,6 +142,7 @@ public class ConfigRepository {
                                 + " connect_timeout_ms = :connectTimeoutMs,"
                                 + " first_byte_timeout_ms = :firstByteTimeoutMs,"
                                 + " total_timeout_ms = :totalTimeoutMs, capabilities = CAST(:capabilities AS jsonb),"
+                                + " dialect = CAST(:dialect AS jsonb),"
                                 + " status = :status, status_reason = :statusReason, managed_by = :managedBy,"
                                 + " external_ref = :externalRef, version = :version, updated_at = :updatedAt"
                                 + " WHERE id = :id"),
@@ -171,6 +173,7 @@ public class ConfigRepository {
                 .param("firstByteTimeoutMs", c.firstByteTimeoutMs(), java.sql.Types.INTEGER)
                 .param("totalTimeoutMs", c.totalTimeoutMs(), java.sql.Types.INTEGER)
                 .param("capabilities", json.writeValueAsString(capabilitiesMap(c.capabilities())))
+                .param("dialect", json.writeValueAsString(dialectMap(c.dialect())))
                 .param("status", c.status().name())
                 .param("statusReason", c.statusReason(), java.sql.Types.VARCHAR)
                 .param("managedBy", c.managedBy(), java.sql.Types.VARCHAR)
@@ -235,6 +238,7 @@ public class ConfigRepository {
                 (Integer) rs.getObject("first_byte_timeout_ms"),
                 (Integer) rs.getObject("total_timeout_ms"),
                 capabilities(json.readValue(rs.getString("capabilities"), BOOLEAN_MAP)),
+                dialect(json.readValue(rs.getString("dialect"), STRING_MAP)),
                 ChannelStatus.valueOf(rs.getString("status")),
                 rs.getString("status_reason"),
                 rs.getString("managed_by"),
@@ -262,6 +266,26 @@ public class ConfigRepository {
         m.put("toolEmulation", c.toolEmulation());
         m.put("imageFallback", c.imageFallback());
         return m;
+    }
+
+    static Map<String, String> dialectMap(UpstreamDialect d) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("reasoning", d.reasoning().wireName());
+        m.put("systemMessages", d.systemMessages().wireName());
+        return m;
+    }
+
+    /** A stored dialect; a value this version does not know is a config error (the row is skipped and logged). */
+    static UpstreamDialect dialect(Map<String, String> m) {
+        try {
+            String reasoning = m.get("reasoning");
+            String system = m.get("systemMessages");
+            return new UpstreamDialect(
+                    reasoning == null ? null : UpstreamDialect.Reasoning.fromWire(reasoning),
+                    system == null ? null : UpstreamDialect.SystemMessages.fromWire(system));
+        } catch (IllegalArgumentException ex) {
+            throw ConfigException.invalid("dialect", "unknown dialect value in " + m);
+        }
     }
 
     static ChannelCapabilities capabilities(Map<String, Boolean> m) {

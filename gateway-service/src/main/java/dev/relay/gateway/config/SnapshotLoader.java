@@ -231,6 +231,7 @@ public class SnapshotLoader implements SmartInitializingSingleton, DisposableBea
                 millis(s.firstByteTimeoutMs()),
                 millis(s.totalTimeoutMs()),
                 s.capabilities(),
+                s.dialect(),
                 s.status(),
                 c.version());
     }

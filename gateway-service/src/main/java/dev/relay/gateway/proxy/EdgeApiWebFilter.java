@@ -25,6 +25,7 @@ import dev.relay.gateway.routing.SnapshotHolder;
 import dev.relay.gateway.translate.AnthropicOverOpenAi;
 import dev.relay.gateway.translate.AnthropicPassthroughStream;
 import dev.relay.gateway.translate.ChunkTransform;
+import dev.relay.gateway.translate.DroppedFields;
 import dev.relay.gateway.translate.ImageFallback;
 import dev.relay.gateway.translate.OpenAiOverAnthropic;
 import dev.relay.gateway.translate.StreamTranslator;
@@ -440,6 +441,11 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
 
         ToolEmulation.Plan emulationPlan;
 
+        /** What the translation for the channel last prepared dropped (attempts run one after another). */
+        String droppedChannel;
+
+        DroppedFields droppedFields;
+
         Relay(
                 ServerWebExchange exchange,
                 ClientKeyEntry key,
@@ -471,12 +477,16 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                                     "/messages",
                                     adaptForAnthropic(
                                             ch,
-                                            OpenAiOverAnthropic.request(req.body(), upstreamModel, defaultMaxTokens)));
+                                            OpenAiOverAnthropic.request(
+                                                    req.body(), upstreamModel, defaultMaxTokens, droppedFor(ch))));
                 case MESSAGES ->
                     openAiChannel
                             ? new UpstreamRequest(
                                     "/chat/completions",
-                                    adaptForOpenAi(ch, AnthropicOverOpenAi.request(req.body(), upstreamModel)))
+                                    adaptForOpenAi(
+                                            ch,
+                                            AnthropicOverOpenAi.request(
+                                                    req.body(), upstreamModel, ch.dialect(), droppedFor(ch))))
                             : new UpstreamRequest(
                                     "/messages",
                                     adaptForAnthropic(ch, req.rewrite(upstreamModel, false)),
@@ -505,6 +515,20 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                 }
             }
             return b;
+        }
+
+        /** A fresh collector for this channel's translation. */
+        private DroppedFields droppedFor(ChannelRoute ch) {
+            droppedChannel = ch.id();
+            droppedFields = new DroppedFields();
+            return droppedFields;
+        }
+
+        /** Names what the committed channel's translation dropped ({@value DroppedFields#HEADER}). */
+        private void announceDropped(ChannelRoute ch) {
+            if (ch != null && ch.id().equals(droppedChannel) && !droppedFields.isEmpty()) {
+                exchange.getResponse().getHeaders().set(DroppedFields.HEADER, droppedFields.headerValue());
+            }
         }
 
         private ToolEmulation.Plan emulationFor(ChannelRoute ch) {
@@ -554,6 +578,7 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                         }
                         Commit c = (Commit) s;
                         meter.committed(c);
+                        announceDropped(c.channel());
                         Flux<RelaySignal> rest = all.skip(1);
                         return stream ? streamOut(response, c, rest) : bufferedOut(response, c, rest);
                     })

@@ -1,6 +1,7 @@
 package dev.relay.gateway.routing;
 
 import dev.relay.contracts.Protocol;
+import dev.relay.gateway.translate.UpstreamDialect;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -30,6 +31,7 @@ public record ChannelRoute(
         Duration firstByteTimeout,
         Duration totalTimeout,
         ChannelCapabilities capabilities,
+        UpstreamDialect dialect,
         ChannelStatus status,
         long version) {
 
@@ -38,6 +40,47 @@ public record ChannelRoute(
         modelMapping = Map.copyOf(modelMapping);
         groups = Set.copyOf(groups);
         extraHeaders = Map.copyOf(extraHeaders);
+        dialect = dialect == null ? UpstreamDialect.DEFAULT : dialect;
+    }
+
+    /** A route with the default {@link UpstreamDialect}. */
+    public ChannelRoute(
+            String id,
+            String name,
+            Protocol protocol,
+            URI apiBase,
+            String credential,
+            Set<String> models,
+            Map<String, String> modelMapping,
+            Set<String> groups,
+            int priority,
+            int weight,
+            Map<String, String> extraHeaders,
+            Duration connectTimeout,
+            Duration firstByteTimeout,
+            Duration totalTimeout,
+            ChannelCapabilities capabilities,
+            ChannelStatus status,
+            long version) {
+        this(
+                id,
+                name,
+                protocol,
+                apiBase,
+                credential,
+                models,
+                modelMapping,
+                groups,
+                priority,
+                weight,
+                extraHeaders,
+                connectTimeout,
+                firstByteTimeout,
+                totalTimeout,
+                capabilities,
+                UpstreamDialect.DEFAULT,
+                status,
+                version);
     }
 
     /** The upstream's name for a public model (the mapping, else the same name). */

@@ -16,10 +16,18 @@ import tools.jackson.databind.node.ObjectNode;
  * response ({@code chat.completion} → Messages {@code message}) and, through {@link #stream}, the streamed response
  * ({@code chat.completion.chunk} events → Anthropic's event sequence). Pure: bytes in, bytes out.
  *
- * <p>What a Chat channel cannot express is either degraded visibly ({@code document} blocks become a {@code
- * [document]} placeholder unless they carry plain text, images inside tool results become {@code [image]}) or, when
- * silently dropping it would change the meaning of the request (Anthropic server tools), rejected with a 400.
- * Thinking blocks in the history are dropped: a Chat upstream has no way to take them back.
+ * <p>What a Chat channel cannot express is degraded visibly ({@code document} blocks become a {@code [document]}
+ * placeholder unless they carry plain text, images inside tool results become {@code [image]}, {@code tool_reference}
+ * blocks become a line of text) or dropped and named in {@link DroppedFields} (the response header {@value
+ * DroppedFields#HEADER}): unknown top-level fields, {@code context_management}, {@code top_k}, Anthropic server tools,
+ * {@code cache_control}, tool fields such as {@code defer_loading}, and thinking or effort requests the channel's
+ * {@link UpstreamDialect} has no control for. A 400 only where dropping would silently change what the client
+ * explicitly required: a {@code tool_choice} forcing a tool the upstream cannot call. Thinking blocks in the history
+ * are dropped: a Chat upstream has no way to take them back.
+ *
+ * <p>System messages inside {@code messages} (Claude Code sends its environment details that way) stay system
+ * messages at their place, or are merged into the leading system message where the dialect says the upstream wants
+ * only one, first.
  */
 public final class AnthropicOverOpenAi {
 
@@ -38,7 +46,17 @@ public final class AnthropicOverOpenAi {
      * @throws BadRequestException for invalid client input
      */
     public static byte[] request(byte[] messagesBody, String upstreamModel) {
-        return JSON.writeValueAsBytes(requestTree(parseClient(messagesBody), upstreamModel));
+        return request(messagesBody, upstreamModel, UpstreamDialect.DEFAULT, new DroppedFields());
+    }
+
+    /**
+     * The translation for one channel's dialect; what could not be carried is added to {@code dropped}.
+     *
+     * @throws BadRequestException for invalid client input
+     */
+    public static byte[] request(
+            byte[] messagesBody, String upstreamModel, UpstreamDialect dialect, DroppedFields dropped) {
+        return JSON.writeValueAsBytes(requestTree(parseClient(messagesBody), upstreamModel, dialect, dropped));
     }
 
     /**
@@ -48,6 +66,33 @@ public final class AnthropicOverOpenAi {
      * @throws BadRequestException for invalid client input
      */
     public static ObjectNode requestTree(JsonNode root, String upstreamModel) {
+        return requestTree(root, upstreamModel, UpstreamDialect.DEFAULT, new DroppedFields());
+    }
+
+    /** Fields of a Messages request this translation reads; every other field is dropped and named. */
+    private static final java.util.Set<String> KNOWN_FIELDS = java.util.Set.of(
+            "model",
+            "max_tokens",
+            "messages",
+            "system",
+            "stop_sequences",
+            "temperature",
+            "top_p",
+            "stream",
+            "metadata",
+            "tools",
+            "tool_choice",
+            "thinking",
+            "output_config",
+            "output_format");
+
+    /**
+     * The translation on a parsed request for one channel's dialect, collecting what is dropped.
+     *
+     * @throws BadRequestException for invalid client input
+     */
+    public static ObjectNode requestTree(
+            JsonNode root, String upstreamModel, UpstreamDialect dialect, DroppedFields dropped) {
         if (root == null || !root.isObject()) {
             throw new BadRequestException("request body must be a JSON object", null);
         }
@@ -73,12 +118,26 @@ public final class AnthropicOverOpenAi {
         ObjectNode out = JSON.createObjectNode();
         out.put("model", upstreamModel);
         ArrayNode chat = out.putArray("messages");
-        String system = systemText(root.get("system"));
+        Context cx = new Context(dialect, dropped);
+        String system = systemText(root.get("system"), "system", cx);
+        boolean leading = dialect.systemMessages() == UpstreamDialect.SystemMessages.LEADING;
+        List<String> leadingSystem = new ArrayList<>();
         if (!system.isEmpty()) {
-            chat.addObject().put("role", "system").put("content", system);
+            if (leading) {
+                leadingSystem.add(system);
+            } else {
+                chat.addObject().put("role", "system").put("content", system);
+            }
         }
         for (int i = 0; i < messages.size(); i++) {
-            message(messages.get(i), i, i == messages.size() - 1, chat);
+            message(messages.get(i), i, i == messages.size() - 1, chat, leading ? leadingSystem : null, cx);
+        }
+        if (!leadingSystem.isEmpty()) {
+            chat.insert(
+                    0,
+                    JSON.createObjectNode()
+                            .put("role", "system")
+                            .put("content", String.join(BLOCK_SEPARATOR, leadingSystem)));
         }
         out.put("max_tokens", maxTokens.longValue());
 
@@ -113,13 +172,63 @@ public final class AnthropicOverOpenAi {
         }
         JsonNode metadata = root.get("metadata");
         if (metadata != null && metadata.isObject()) {
-            JsonNode user = metadata.get("user_id");
-            if (user != null && user.isString() && !user.stringValue().isEmpty()) {
-                out.put("user", user.stringValue());
+            for (String field : metadata.propertyNames()) {
+                JsonNode v = metadata.get(field);
+                if (field.equals("user_id") && v.isString()) {
+                    if (!v.stringValue().isEmpty()) {
+                        out.put("user", v.stringValue());
+                    }
+                } else if (!v.isNull()) {
+                    dropped.add("metadata." + field);
+                }
             }
         }
-        tools(root, out);
+        tools(root, out, cx);
+        ReasoningControls.fromMessages(root, out, dialect.reasoning(), dropped);
+        outputFormat(root, out, dropped);
+        for (String field : root.propertyNames()) {
+            if (!KNOWN_FIELDS.contains(field) && !root.get(field).isNull()) {
+                dropped.add(field);
+            }
+        }
         return out;
+    }
+
+    /** Per-request translation context: the channel's dialect and what was dropped. */
+    private record Context(UpstreamDialect dialect, DroppedFields dropped) {
+        void cacheControl(JsonNode node) {
+            if (node != null
+                    && node.has("cache_control")
+                    && !node.get("cache_control").isNull()) {
+                dropped.add("cache_control");
+            }
+        }
+    }
+
+    /**
+     * Structured output: {@code output_config.format} (or the earlier beta's top-level {@code output_format}) of type
+     * {@code json_schema} becomes Chat's {@code response_format} with that schema.
+     */
+    private static void outputFormat(JsonNode root, ObjectNode out, DroppedFields dropped) {
+        JsonNode format = root.path("output_config").get("format");
+        String param = "output_config.format";
+        if (format == null || format.isNull()) {
+            format = root.get("output_format");
+            param = "output_format";
+        }
+        if (format == null || format.isNull()) {
+            return;
+        }
+        if (!format.isObject() || !"json_schema".equals(format.path("type").asString(""))) {
+            dropped.add(param);
+            return;
+        }
+        JsonNode schema = format.get("schema");
+        if (schema == null || !schema.isObject()) {
+            throw new BadRequestException(param + ".schema: a JSON schema object is required", param + ".schema");
+        }
+        ObjectNode rf = out.putObject("response_format").put("type", "json_schema");
+        rf.putObject("json_schema").put("name", "output").put("strict", true).set("schema", schema);
     }
 
     private static JsonNode parseClient(byte[] body) {
@@ -147,7 +256,7 @@ public final class AnthropicOverOpenAi {
     }
 
     /** The {@code system} parameter as one string: a string, or text blocks joined; "" when absent. */
-    private static String systemText(JsonNode system) {
+    private static String systemText(JsonNode system, String where, Context cx) {
         if (system == null || system.isNull()) {
             return "";
         }
@@ -155,30 +264,45 @@ public final class AnthropicOverOpenAi {
             return system.stringValue();
         }
         if (!system.isArray()) {
-            throw new BadRequestException("system: must be a string or an array of text blocks", "system");
+            throw new BadRequestException(where + ": must be a string or an array of text blocks", where);
         }
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < system.size(); i++) {
             JsonNode block = system.get(i);
-            String param = "system." + i;
+            String param = where + "." + i;
             if (!"text".equals(blockType(block, param))) {
                 throw new BadRequestException(param + ".type: system blocks must be of type text", param + ".type");
             }
+            cx.cacheControl(block);
             texts.add(requiredString(block, "text", param));
         }
         return String.join(BLOCK_SEPARATOR, texts);
     }
 
-    private static void message(JsonNode message, int i, boolean last, ArrayNode chat) {
+    private static void message(
+            JsonNode message, int i, boolean last, ArrayNode chat, List<String> leadingSystem, Context cx) {
         String param = "messages." + i;
         if (message == null || !message.isObject()) {
             throw new BadRequestException(param + ": must be an object", param);
         }
         JsonNode role = message.get("role");
         String r = role != null && role.isString() ? role.stringValue() : null;
+        if ("system".equals(r)) {
+            // a system message inside the conversation (Claude Code's environment details): kept at its place, or
+            // merged into the leading one where the upstream accepts a system message only first
+            String text = systemText(message.get("content"), param + ".content", cx);
+            if (!text.isBlank()) {
+                if (leadingSystem != null) {
+                    leadingSystem.add(text);
+                } else {
+                    chat.addObject().put("role", "system").put("content", text);
+                }
+            }
+            return;
+        }
         if (!"user".equals(r) && !"assistant".equals(r)) {
-            String hint = "system".equals(r) ? " (use the top-level system parameter)" : "";
-            throw new BadRequestException(param + ".role: must be \"user\" or \"assistant\"" + hint, param + ".role");
+            throw new BadRequestException(
+                    param + ".role: must be \"user\", \"assistant\" or \"system\"", param + ".role");
         }
         JsonNode content = message.get("content");
         String contentParam = param + ".content";
@@ -197,30 +321,44 @@ public final class AnthropicOverOpenAi {
                     contentParam);
         }
         if ("user".equals(r)) {
-            userMessage(content, contentParam, chat);
+            userMessage(content, contentParam, chat, cx);
         } else {
-            assistantMessage(content, contentParam, chat);
+            assistantMessage(content, contentParam, chat, cx);
         }
     }
 
-    private static void userMessage(JsonNode content, String param, ArrayNode chat) {
+    private static void userMessage(JsonNode content, String param, ArrayNode chat, Context cx) {
         if (content.isString()) {
             chat.addObject().put("role", "user").put("content", content.stringValue());
             return;
         }
         ArrayNode parts = JSON.createArrayNode();
+        boolean toolResults = false;
+        List<String> droppedTypes = new ArrayList<>();
         for (int j = 0; j < content.size(); j++) {
             JsonNode block = content.get(j);
             String blockParam = param + "." + j;
             String type = blockType(block, blockParam);
+            cx.cacheControl(block);
             switch (type) {
                 case "text" ->
                     parts.addObject().put("type", "text").put("text", requiredString(block, "text", blockParam));
                 case "image" -> parts.add(imagePart(block.get("source"), blockParam + ".source"));
                 case "document" -> parts.addObject().put("type", "text").put("text", documentText(block));
-                case "tool_result" -> chat.add(toolMessage(block, blockParam));
-                default -> throw unsupportedBlock(type, blockParam, "user");
+                case "tool_result" -> {
+                    chat.add(toolMessage(block, blockParam, cx));
+                    toolResults = true;
+                }
+                case "tool_use", "thinking", "redacted_thinking" -> throw misplaced(type, blockParam, "user");
+                default -> {
+                    cx.dropped().add("content." + type);
+                    droppedTypes.add(type);
+                }
             }
+        }
+        if (parts.isEmpty() && !toolResults && !droppedTypes.isEmpty()) {
+            // everything in the turn was dropped: keep the turn, so the conversation keeps its shape
+            parts.addObject().put("type", "text").put("text", "[" + String.join("] [", droppedTypes) + "]");
         }
         if (parts.isEmpty()) {
             return; // the turn held only tool results
@@ -278,7 +416,7 @@ public final class AnthropicOverOpenAi {
         return "[document]";
     }
 
-    private static ObjectNode toolMessage(JsonNode block, String param) {
+    private static ObjectNode toolMessage(JsonNode block, String param, Context cx) {
         String id = requiredString(block, "tool_use_id", param);
         JsonNode content = block.get("content");
         String text;
@@ -292,11 +430,15 @@ public final class AnthropicOverOpenAi {
                 JsonNode inner = content.get(k);
                 String innerParam = param + ".content." + k;
                 String type = blockType(inner, innerParam);
+                cx.cacheControl(inner);
                 switch (type) {
                     case "text" -> texts.add(requiredString(inner, "text", innerParam));
                     case "image" -> texts.add("[image]");
                     case "document" -> texts.add(documentText(inner));
-                    default -> throw unsupportedBlock(type, innerParam, "tool_result");
+                    // tool search results: on Anthropic they load a deferred tool; here every tool is already sent
+                    case "tool_reference" ->
+                        texts.add("Tool loaded: " + inner.path("tool_name").asString(""));
+                    default -> cx.dropped().add("content." + type);
                 }
             }
             text = String.join(BLOCK_SEPARATOR, texts);
@@ -314,7 +456,7 @@ public final class AnthropicOverOpenAi {
                 .put("content", text);
     }
 
-    private static void assistantMessage(JsonNode content, String param, ArrayNode chat) {
+    private static void assistantMessage(JsonNode content, String param, ArrayNode chat, Context cx) {
         if (content.isString()) {
             chat.addObject().put("role", "assistant").put("content", content.stringValue());
             return;
@@ -325,6 +467,7 @@ public final class AnthropicOverOpenAi {
             JsonNode block = content.get(j);
             String blockParam = param + "." + j;
             String type = blockType(block, blockParam);
+            cx.cacheControl(block);
             switch (type) {
                 case "text" -> texts.add(requiredString(block, "text", blockParam));
                 case "tool_use" -> {
@@ -342,7 +485,8 @@ public final class AnthropicOverOpenAi {
                 case "thinking", "redacted_thinking" -> {
                     // a Chat upstream cannot take reasoning back; dropped
                 }
-                default -> throw unsupportedBlock(type, blockParam, "assistant");
+                case "tool_result", "image", "document" -> throw misplaced(type, blockParam, "assistant");
+                default -> cx.dropped().add("content." + type);
             }
         }
         if (texts.isEmpty() && calls.isEmpty()) {
@@ -359,9 +503,14 @@ public final class AnthropicOverOpenAi {
         }
     }
 
-    private static void tools(JsonNode root, ObjectNode out) {
+    /** Fields of a custom tool this translation carries; others are dropped and named {@code tools.<field>}. */
+    private static final java.util.Set<String> TOOL_FIELDS =
+            java.util.Set.of("type", "name", "description", "input_schema", "strict", "cache_control");
+
+    private static void tools(JsonNode root, ObjectNode out, Context cx) {
         JsonNode tools = root.get("tools");
         ArrayNode functions = JSON.createArrayNode();
+        java.util.Set<String> droppedTools = new java.util.HashSet<>();
         if (tools != null && !tools.isNull()) {
             if (!tools.isArray()) {
                 throw new BadRequestException("tools: must be an array", "tools");
@@ -372,13 +521,18 @@ public final class AnthropicOverOpenAi {
                 if (tool == null || !tool.isObject()) {
                     throw new BadRequestException(param + ": must be an object", "tools");
                 }
+                JsonNode name = tool.get("name");
                 JsonNode type = tool.get("type");
                 if (type != null && !type.isNull() && !(type.isString() && "custom".equals(type.stringValue()))) {
-                    String t = type.isString() ? type.stringValue() : type.toString();
-                    throw new BadRequestException(
-                            "tool type " + t + " is not supported by this model's channel", "tools");
+                    // an Anthropic-defined tool (web_search_*, code_execution_*, bash_*, ...): a Chat upstream
+                    // cannot run or declare it
+                    String t = type.isString() ? type.stringValue() : "unknown";
+                    cx.dropped().add("tools." + t);
+                    if (name != null && name.isString()) {
+                        droppedTools.add(name.stringValue());
+                    }
+                    continue;
                 }
-                JsonNode name = tool.get("name");
                 if (name == null || !name.isString() || name.stringValue().isEmpty()) {
                     throw new BadRequestException(param + ".name: a tool name (string) is required", "tools");
                 }
@@ -396,6 +550,17 @@ public final class AnthropicOverOpenAi {
                 } else {
                     fn.putObject("parameters").put("type", "object").putObject("properties");
                 }
+                JsonNode strict = tool.get("strict");
+                if (strict != null && strict.isBoolean()) {
+                    fn.put("strict", strict.booleanValue());
+                }
+                cx.cacheControl(tool);
+                for (String field : tool.propertyNames()) {
+                    if (!TOOL_FIELDS.contains(field) && !tool.get(field).isNull()) {
+                        // defer_loading: every tool is sent, so a deferred one is simply visible from the start
+                        cx.dropped().add("tools." + field);
+                    }
+                }
             }
         }
 
@@ -409,13 +574,29 @@ public final class AnthropicOverOpenAi {
             String type = choice.get("type").stringValue();
             chatChoice = switch (type) {
                 case "auto" -> JSON.getNodeFactory().stringNode("auto");
-                case "any" -> JSON.getNodeFactory().stringNode("required");
+                case "any" -> {
+                    if (functions.isEmpty() && !droppedTools.isEmpty()) {
+                        throw new BadRequestException(
+                                "tool_choice: a tool call is required, but this model's channel cannot run any of"
+                                        + " the requested tools ("
+                                        + String.join(", ", new java.util.TreeSet<>(droppedTools))
+                                        + ")",
+                                "tool_choice");
+                    }
+                    yield JSON.getNodeFactory().stringNode("required");
+                }
                 case "none" -> JSON.getNodeFactory().stringNode("none");
                 case "tool" -> {
                     JsonNode name = choice.get("name");
                     if (name == null || !name.isString() || name.stringValue().isEmpty()) {
                         throw new BadRequestException(
                                 "tool_choice.name: required when tool_choice.type is tool", "tool_choice");
+                    }
+                    if (droppedTools.contains(name.stringValue())) {
+                        throw new BadRequestException(
+                                "tool_choice: the tool '" + name.stringValue() + "' is an Anthropic server tool that"
+                                        + " this model's channel cannot run",
+                                "tool_choice");
                     }
                     ObjectNode named = JSON.createObjectNode().put("type", "function");
                     named.putObject("function").put("name", name.stringValue());
@@ -458,11 +639,9 @@ public final class AnthropicOverOpenAi {
         return v.stringValue();
     }
 
-    private static BadRequestException unsupportedBlock(String type, String param, String where) {
+    private static BadRequestException misplaced(String type, String param, String role) {
         return new BadRequestException(
-                param + ".type: content block type \"" + type + "\" is not supported in " + where
-                        + " content by this model's channel",
-                param + ".type");
+                param + ".type: a \"" + type + "\" block cannot be in " + role + " content", param + ".type");
     }
 
     // ----------------------------------------------------------------------------------------------------- response

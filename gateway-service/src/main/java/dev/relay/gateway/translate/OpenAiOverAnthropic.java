@@ -34,7 +34,7 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code temperature} is clamped to Anthropic's [0, 1]; {@code n > 1}, audio and file inputs are refused
  *       (400); {@code presence_penalty}, {@code frequency_penalty}, {@code logit_bias}, {@code logprobs}, {@code
  *       seed}, {@code stream_options}, {@code reasoning_effort}, {@code store}, {@code metadata} and unknown fields
- *       are dropped.
+ *       are dropped and named in {@link DroppedFields} (the response header {@value DroppedFields#HEADER}).
  *   <li>A {@code cache_control} object on a text or image part is carried over to the Anthropic block.
  * </ul>
  */
@@ -59,6 +59,33 @@ public final class OpenAiOverAnthropic {
      * @throws BadRequestException for invalid client input, or input an Anthropic channel cannot take
      */
     public static byte[] request(byte[] chatBody, String upstreamModel, int defaultMaxTokens) {
+        return request(chatBody, upstreamModel, defaultMaxTokens, new DroppedFields());
+    }
+
+    /** Chat request fields this translation carries (or degrades visibly); every other one is dropped and named. */
+    private static final Set<String> CARRIED = Set.of(
+            "model",
+            "messages",
+            "max_tokens",
+            "max_completion_tokens",
+            "n",
+            "response_format",
+            "stop",
+            "temperature",
+            "top_p",
+            "user",
+            "stream",
+            "stream_options",
+            "tools",
+            "tool_choice",
+            "parallel_tool_calls");
+
+    /**
+     * The translation, naming in {@code dropped} every request field the Anthropic channel cannot take.
+     *
+     * @throws BadRequestException for invalid client input, or input an Anthropic channel cannot take
+     */
+    public static byte[] request(byte[] chatBody, String upstreamModel, int defaultMaxTokens, DroppedFields dropped) {
         JsonNode root;
         try {
             root = JSON.readTree(chatBody);
@@ -204,6 +231,11 @@ public final class OpenAiOverAnthropic {
             out.put("stream", stream.booleanValue());
         }
         tools(root, out);
+        for (String field : root.propertyNames()) {
+            if (!CARRIED.contains(field) && !root.get(field).isNull()) {
+                dropped.add(field);
+            }
+        }
         return JSON.writeValueAsBytes(out);
     }
 

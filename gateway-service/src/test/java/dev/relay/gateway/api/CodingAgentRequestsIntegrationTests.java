@@ -107,6 +107,102 @@ class CodingAgentRequestsIntegrationTests extends EdgeApiTestSupport {
         assertThat(json(count.body()).get("input_tokens").asInt()).isPositive();
     }
 
+    /** Claude Code's captured second turn (structure only), as {@code infra/agents/redact-fixture.py} keeps it. */
+    private static String claudeCodeFixture(String model) {
+        try (java.io.InputStream in = CodingAgentRequestsIntegrationTests.class.getResourceAsStream(
+                "/agents/claude-code-2.1.332-turn2.json")) {
+            tools.jackson.databind.node.ObjectNode body =
+                    (tools.jackson.databind.node.ObjectNode) JSON.readTree(in).get("body");
+            body.put("model", model);
+            return body.toString();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void translatesTodaysClaudeCodeForAStrictOpenAiUpstreamAndNamesWhatItDropped() {
+        String model = uniqueModel();
+        String sc = scenario();
+        newChannel(model, "sim-gpt-4o", "sk-agent-3", "OPENAI", Map.of("x-sim-scenario-id", sc), Map.of());
+        String key = newClientKey();
+        awaitModelVisible(key, model);
+
+        HttpResponse<String> r = raw("POST", "/v1/messages?beta=true", claudeCodeFixture(model), headers(key));
+        // the simulator refuses, as OpenAI does, any parameter or role a translation gap would leak
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(sseEvents(r.body())).endsWith("message_stop");
+        assertThat(r.headers().firstValue("x-relay-dropped-fields").orElse(""))
+                .isEqualTo("cache_control, context_management, output_config.effort, thinking, tools.defer_loading");
+        JsonNode upstream = simBodies(sc).getFirst();
+        List<String> roles = new java.util.ArrayList<>();
+        upstream.get("messages").values().forEach(m -> roles.add(m.get("role").asString()));
+        assertThat(roles).containsExactly("system", "user", "system", "assistant", "tool");
+    }
+
+    @Test
+    void passesUnknownFieldsThroughUntouchedWhenNothingIsTranslated() {
+        String model = uniqueModel();
+        String sc = scenario();
+        newChannel(model, "sim-claude-sonnet", "sk-agent-4", "ANTHROPIC", Map.of("x-sim-scenario-id", sc), Map.of());
+        String key = newClientKey();
+        awaitModelVisible(key, model);
+
+        HttpResponse<String> r = raw("POST", "/v1/messages?beta=true", claudeCodeFixture(model), headers(key));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("x-relay-dropped-fields")).isEmpty();
+        JsonNode upstream = simBodies(sc).getFirst();
+        assertThat(upstream.path("context_management").isObject()).isTrue();
+        assertThat(upstream.at("/output_config/effort").asString()).isEqualTo("high");
+        assertThat(upstream.at("/messages/1/role").asString()).isEqualTo("system");
+    }
+
+    @Test
+    void dropsAServerToolAChatUpstreamCannotRunButRefusesToForceIt() {
+        String model = uniqueModel();
+        newChannel(model, "sim-gpt-4o", "sk-agent-5", "OPENAI", Map.of(), Map.of());
+        String key = newClientKey();
+        awaitModelVisible(key, model);
+        String body = """
+                {"model":"%s","max_tokens":64,"messages":[{"role":"user","content":"news?"}],
+                 "tools":[{"type":"web_search_20250305","name":"web_search"}],
+                 "tool_choice":{"type":"tool","name":"web_search"}}
+                """.formatted(model);
+        JsonNode e =
+                assertAnthropicError(raw("POST", "/v1/messages", body, headers(key)), 400, "invalid_request_error");
+        assertThat(e.get("message").asString()).contains("web_search");
+
+        // not forced: dropped and named, and the request is served
+        String unforced = body.replace("\"type\":\"tool\",\"name\":\"web_search\"", "\"type\":\"auto\"");
+        HttpResponse<String> served = raw("POST", "/v1/messages", unforced, headers(key));
+        assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+        assertThat(served.headers().firstValue("x-relay-dropped-fields")).hasValue("tools.web_search_20250305");
+    }
+
+    @Test
+    void keepsAChannelsDialectAndRefusesAnUnknownOne() {
+        String model = uniqueModel();
+        String id = newChannel(model, "sim-gpt-4o", "sk-agent-6", "OPENAI", Map.of(), Map.of());
+        JsonNode patched = admin("GET", "/channels/" + id, null);
+        assertThat(patched.at("/dialect/reasoning").asString()).isEqualTo("none");
+        assertThat(patched.at("/dialect/systemMessages").asString()).isEqualTo("inline");
+
+        tools.jackson.databind.node.ObjectNode replace = (tools.jackson.databind.node.ObjectNode) patched;
+        replace.putObject("dialect").put("reasoning", "thinking_type").put("systemMessages", "leading");
+        JsonNode updated = admin("PUT", "/channels/" + id, replace);
+        assertThat(updated.at("/dialect/reasoning").asString()).isEqualTo("thinking_type");
+        assertThat(updated.at("/dialect/systemMessages").asString()).isEqualTo("leading");
+
+        replace.putObject("dialect").put("reasoning", "telepathy");
+        HttpResponse<String> bad = raw(
+                "PUT",
+                "/admin/v1/channels/" + id,
+                replace.toString(),
+                Map.of("Authorization", "Bearer " + ADMIN_TOKEN, "Content-Type", "application/json"));
+        assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
+        assertThat(bad.body()).contains("dialect.reasoning");
+    }
+
     private static Map<String, String> headers(String key) {
         Map<String, String> h = new java.util.HashMap<>(CLAUDE_CODE_HEADERS);
         h.put("x-api-key", key);

@@ -99,7 +99,7 @@ class ErrorShapesIntegrationTests extends EdgeApiTestSupport {
     }
 
     @Test
-    void rejectsMalformedJsonAMissingMaxTokensAndAnUnsupportedServerToolWith400WithoutReachingAnUpstream() {
+    void rejectsMalformedJsonAMissingMaxTokensAndAForcedServerToolWith400WithoutReachingAnUpstream() {
         String viaOpenAi = uniqueModel();
         String viaAnthropic = uniqueModel();
         String scOpenAi = scenario();
@@ -150,11 +150,12 @@ class ErrorShapesIntegrationTests extends EdgeApiTestSupport {
             assertThat(streamed.get("message").asString()).contains("max_tokens");
         }
 
-        // an Anthropic server tool cannot run on a Chat Completions channel: refused, not silently dropped
+        // an Anthropic server tool cannot run on a Chat Completions channel: dropping it is the policy, but not when
+        // the client forces its use (tool_choice), which would silently change what it explicitly required
         String serverTool = "{\"model\":\"" + viaOpenAi + "\",\"max_tokens\":64,\"tools\":[" + ANTHROPIC_SERVER_TOOL
-                + "],\"messages\":[{\"role\":\"user\",\"content\":\"search the web\"}]}";
+                + "],\"tool_choice\":{\"type\":\"any\"},\"messages\":[{\"role\":\"user\",\"content\":\"search the web\"}]}";
         JsonNode e = assertAnthropicError(anthropic("/v1/messages", key, serverTool), 400, "invalid_request_error");
-        assertThat(e.get("message").asString()).contains("web_search_20250305");
+        assertThat(e.get("message").asString()).contains("web_search");
 
         assertThat(simRequests(scOpenAi)).isEmpty();
         assertThat(simRequests(scAnthropic)).isEmpty();

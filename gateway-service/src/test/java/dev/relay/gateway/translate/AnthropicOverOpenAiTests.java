@@ -174,15 +174,27 @@ class AnthropicOverOpenAiTests {
     }
 
     @Test
-    void rejectsAnthropicServerTools() {
+    void dropsAnthropicServerToolsAndNamesThemButRefusesToForceOne() {
+        DroppedFields dropped = new DroppedFields();
+        JsonNode out = request(
+                body("\"tools\":[{\"type\":\"web_search_20250305\",\"name\":\"web_search\",\"max_uses\":5},"
+                        + "{\"name\":\"Bash\",\"input_schema\":{\"type\":\"object\"}}]"),
+                UpstreamDialect.DEFAULT,
+                dropped);
+        assertThat(out.get("tools")).hasSize(1);
+        assertThat(out.at("/tools/0/function/name").stringValue()).isEqualTo("Bash");
+        assertThat(dropped.names()).containsExactly("tools.web_search_20250305");
+
         assertBadRequest(
-                body("\"tools\":[{\"type\":\"web_search_20250305\",\"name\":\"web_search\",\"max_uses\":5}]"),
-                "tool type web_search_20250305 is not supported by this model's channel",
-                "tools");
+                body("\"tools\":[{\"type\":\"web_search_20250305\",\"name\":\"web_search\"}],"
+                        + "\"tool_choice\":{\"type\":\"tool\",\"name\":\"web_search\"}"),
+                "tool_choice: the tool 'web_search' is an Anthropic server tool that this model's channel cannot run",
+                "tool_choice");
         assertBadRequest(
-                body("\"tools\":[{\"type\":\"bash_20250124\",\"name\":\"bash\"}]"),
-                "tool type bash_20250124 is not supported by this model's channel",
-                "tools");
+                body("\"tools\":[{\"type\":\"bash_20250124\",\"name\":\"bash\"}],\"tool_choice\":{\"type\":\"any\"}"),
+                "tool_choice: a tool call is required, but this model's channel cannot run any of the requested tools"
+                        + " (bash)",
+                "tool_choice");
     }
 
     @Test
@@ -202,6 +214,17 @@ class AnthropicOverOpenAiTests {
         JsonNode notStreamed = request(body("\"stream\":false"));
         assertThat(notStreamed.get("stream").booleanValue()).isFalse();
         assertThat(notStreamed.has("stream_options")).isFalse();
+    }
+
+    @Test
+    void dropsABlockTypeItDoesNotKnowAndKeepsTheTurn() {
+        DroppedFields dropped = new DroppedFields();
+        JsonNode out = request(
+                "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"audio\"}]}]}",
+                UpstreamDialect.DEFAULT,
+                dropped);
+        assertThat(out.at("/messages/0/content").stringValue()).isEqualTo("[audio]");
+        assertThat(dropped.names()).containsExactly("content.audio");
     }
 
     @Test
@@ -225,17 +248,13 @@ class AnthropicOverOpenAiTests {
         assertBadRequest("{\"model\":\"m\",\"max_tokens\":5,\"messages\":[]}", null, "messages");
         assertBadRequest("{\"model\":\"m\",\"max_tokens\":5,\"messages\":[\"hi\"]}", null, "messages.0");
         assertBadRequest(
-                "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]}",
-                null,
+                "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}",
+                "messages.0.role: must be \"user\", \"assistant\" or \"system\"",
                 "messages.0.role");
         assertBadRequest(
                 "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"\"}]}",
                 null,
                 "messages.0.content");
-        assertBadRequest(
-                "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"audio\"}]}]}",
-                null,
-                "messages.0.content.0.type");
         assertBadRequest(
                 "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"tool_use\",\"id\":\"a\",\"name\":\"b\",\"input\":{}}]}]}",
                 null,
@@ -373,6 +392,11 @@ class AnthropicOverOpenAiTests {
 
     private static JsonNode request(String body) {
         return JSON.readTree(AnthropicOverOpenAi.request(body.getBytes(StandardCharsets.UTF_8), "up-model"));
+    }
+
+    private static JsonNode request(String body, UpstreamDialect dialect, DroppedFields dropped) {
+        return JSON.readTree(
+                AnthropicOverOpenAi.request(body.getBytes(StandardCharsets.UTF_8), "up-model", dialect, dropped));
     }
 
     private static Translated response(String body) {

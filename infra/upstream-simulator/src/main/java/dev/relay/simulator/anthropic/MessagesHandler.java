@@ -7,6 +7,7 @@ import dev.relay.simulator.content.Nodes;
 import dev.relay.simulator.content.ReplyText;
 import dev.relay.simulator.content.Tokens;
 import dev.relay.simulator.content.ToolCalls;
+import dev.relay.simulator.content.ToolScript;
 import dev.relay.simulator.scenario.ApiError;
 import dev.relay.simulator.scenario.ApiFlavor;
 import dev.relay.simulator.scenario.Behavior;
@@ -48,17 +49,24 @@ public class MessagesHandler {
         String model = Nodes.text(root.get("model"));
         Conversation conversation = Conversation.of(root);
         JsonNode toolChoice = root.get("tool_choice");
-        List<ToolCalls.Call> calls = ToolCalls.plan(
-                tools(root.get("tools")),
-                mode(toolChoice),
-                "tool".equals(Nodes.text(toolChoice == null ? null : toolChoice.get("type")))
-                        ? Nodes.text(toolChoice.get("name"))
-                        : null,
-                conversation.lastUserText(),
-                scenario.forceToolCall(),
-                scenario.parallelTools(),
-                "toolu_");
-        ReplyText reply = calls.isEmpty() ? ReplyText.of(model, conversation.lastUserText(), scenario.chunks()) : null;
+        ToolScript script = scenario.toolScript();
+        List<ToolCalls.Call> calls = script != null
+                ? (conversation.lastToolResult() != null ? List.of() : script.call(tools(root.get("tools")), "toolu_"))
+                : ToolCalls.plan(
+                        tools(root.get("tools")),
+                        mode(toolChoice),
+                        "tool".equals(Nodes.text(toolChoice == null ? null : toolChoice.get("type")))
+                                ? Nodes.text(toolChoice.get("name"))
+                                : null,
+                        conversation.lastUserText(),
+                        scenario.forceToolCall(),
+                        scenario.parallelTools(),
+                        "toolu_");
+        ReplyText reply = !calls.isEmpty()
+                ? null
+                : script != null && conversation.lastToolResult() != null
+                        ? ReplyText.split(ToolScript.answer(conversation.lastToolResult()), scenario.chunks())
+                        : ReplyText.of(model, conversation.lastUserText(), scenario.chunks());
         String stopSequence = null;
         String limitedReason = null;
         if (reply != null && scenario.limits()) {
@@ -307,23 +315,29 @@ public class MessagesHandler {
      * text and tool results. The last user text ignores tool results, so a conversation that ends with a tool result
      * gets a text answer.
      */
-    record Conversation(int inputTokens, String lastUserText) {
+    record Conversation(int inputTokens, String lastUserText, String lastToolResult) {
 
         static Conversation of(JsonNode root) {
             JsonNode system = root.get("system");
             int tokens = Tokens.words(Nodes.contentText(system));
             String lastUser = "";
+            String lastToolResult = null;
             for (JsonNode message : root.path("messages").values()) {
                 JsonNode content = message.get("content");
                 tokens += Tokens.words(Nodes.contentText(content));
+                lastToolResult = null;
                 for (JsonNode block : content != null && content.isArray() ? content.values() : List.<JsonNode>of()) {
                     if ("tool_use".equals(Nodes.text(block.get("type")))) {
                         tokens += Tokens.words(block.path("input").toString());
+                    } else if ("tool_result".equals(Nodes.text(block.get("type")))) {
+                        JsonNode result = block.get("content");
+                        lastToolResult =
+                                result != null && result.isString() ? result.stringValue() : Nodes.contentText(result);
                     }
                 }
                 lastUser = "user".equals(Nodes.text(message.get("role"))) ? Nodes.contentText(content, false) : "";
             }
-            return new Conversation(tokens, lastUser);
+            return new Conversation(tokens, lastUser, lastToolResult);
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.relay.simulator.content.Nodes;
 import dev.relay.simulator.content.ReplyText;
 import dev.relay.simulator.content.Tokens;
 import dev.relay.simulator.content.ToolCalls;
+import dev.relay.simulator.content.ToolScript;
 import dev.relay.simulator.scenario.ApiError;
 import dev.relay.simulator.scenario.ApiFlavor;
 import dev.relay.simulator.scenario.Behavior;
@@ -60,6 +61,10 @@ public class ChatCompletionsHandler {
                     .toResponse();
         }
 
+        ApiError refused = ChatRequestRules.check(root, scenario);
+        if (refused != null) {
+            return refused.toResponse();
+        }
         if (scenario.noVision() && hasImage(messages)) {
             return ApiError.imageUnsupported(ApiFlavor.OPENAI).toResponse();
         }
@@ -72,6 +77,7 @@ public class ChatCompletionsHandler {
         int promptTokens = 0;
         String lastUserText = "";
         String lastRole = null;
+        String lastToolText = "";
         StringBuilder system = new StringBuilder();
         for (JsonNode message : messages.values()) {
             lastRole = Nodes.text(message.get("role"));
@@ -82,6 +88,8 @@ public class ChatCompletionsHandler {
             }
             if ("user".equals(lastRole)) {
                 lastUserText = text;
+            } else if ("tool".equals(lastRole)) {
+                lastToolText = text;
             } else if ("system".equals(lastRole) || "developer".equals(lastRole)) {
                 system.append(text).append('\n');
             }
@@ -104,6 +112,13 @@ public class ChatCompletionsHandler {
             reply = emulated.isEmpty()
                     ? ReplyText.of(model, lastUserText, scenario.chunks())
                     : ReplyText.split(EmulatedTools.block(emulated), scenario.chunks());
+        } else if (scenario.toolScript() != null) {
+            // a scripted round trip: the named tool first, then an answer quoting what the tool returned
+            boolean answered = "tool".equals(lastRole);
+            calls = answered ? List.of() : scenario.toolScript().call(tools(toolsNode), "call_");
+            reply = answered
+                    ? ReplyText.split(ToolScript.answer(lastToolText), scenario.chunks())
+                    : calls.isEmpty() ? ReplyText.of(model, lastUserText, scenario.chunks()) : null;
         } else {
             calls = ToolCalls.plan(
                     tools(toolsNode),

@@ -7,6 +7,7 @@ import dev.relay.simulator.content.Nodes;
 import dev.relay.simulator.content.ReplyText;
 import dev.relay.simulator.content.Tokens;
 import dev.relay.simulator.content.ToolCalls;
+import dev.relay.simulator.content.ToolScript;
 import dev.relay.simulator.scenario.ApiError;
 import dev.relay.simulator.scenario.ApiFlavor;
 import dev.relay.simulator.scenario.Behavior;
@@ -48,6 +49,7 @@ public class ResponsesHandler {
         String instructions = Nodes.text(root.get("instructions"));
         int inputTokens = Tokens.words(instructions);
         String lastUserText = "";
+        String lastToolOutput = "";
         boolean endsWithToolOutput = false;
         if (input != null && input.isString()) {
             lastUserText = input.stringValue();
@@ -58,8 +60,9 @@ public class ResponsesHandler {
                 endsWithToolOutput = "function_call_output".equals(type);
                 if (endsWithToolOutput) {
                     JsonNode output = item.get("output");
-                    inputTokens += Tokens.words(
-                            output != null && output.isString() ? output.stringValue() : Nodes.contentText(output));
+                    lastToolOutput =
+                            output != null && output.isString() ? output.stringValue() : Nodes.contentText(output);
+                    inputTokens += Tokens.words(lastToolOutput);
                 } else if ("function_call".equals(type)) {
                     inputTokens += Tokens.words(Nodes.text(item.get("arguments")));
                 } else {
@@ -76,15 +79,22 @@ public class ResponsesHandler {
         }
 
         JsonNode toolChoice = root.get("tool_choice");
-        List<ToolCalls.Call> calls = ToolCalls.plan(
-                tools(root.get("tools")),
-                ChatCompletionsHandler.mode(toolChoice),
-                ChatCompletionsHandler.forcedName(toolChoice),
-                endsWithToolOutput ? "" : lastUserText,
-                scenario.forceToolCall(),
-                scenario.parallelTools(),
-                "call_");
-        ReplyText reply = calls.isEmpty() ? ReplyText.of(model, lastUserText, scenario.chunks()) : null;
+        ToolScript script = scenario.toolScript();
+        List<ToolCalls.Call> calls = script != null
+                ? (endsWithToolOutput ? List.of() : script.call(tools(root.get("tools")), "call_"))
+                : ToolCalls.plan(
+                        tools(root.get("tools")),
+                        ChatCompletionsHandler.mode(toolChoice),
+                        ChatCompletionsHandler.forcedName(toolChoice),
+                        endsWithToolOutput ? "" : lastUserText,
+                        scenario.forceToolCall(),
+                        scenario.parallelTools(),
+                        "call_");
+        ReplyText reply = !calls.isEmpty()
+                ? null
+                : script != null && endsWithToolOutput
+                        ? ReplyText.split(ToolScript.answer(lastToolOutput), scenario.chunks())
+                        : ReplyText.of(model, lastUserText, scenario.chunks());
         int outputTokens = reply != null ? reply.tokens() : ChatCompletionsHandler.toolTokens(calls);
         Envelope envelope = new Envelope(
                 Ids.next("resp_"),

@@ -26,6 +26,12 @@ import java.util.List;
  * @param reasoning the reply is preceded by reasoning / a thinking block ({@code x-sim-reasoning: true})
  * @param noVision the model rejects image input ({@code x-sim-vision: false})
  * @param limits the reply honours the request's {@code max_tokens} and stop sequences ({@code x-sim-limits: true})
+ * @param toolScript a scripted tool round trip ({@code x-sim-tool-script}), or null
+ * @param dialect the OpenAI-compatible dialect the chat endpoint accepts ({@code x-sim-dialect}: {@code openai}, the
+ *     default, or a vendor's: {@code enable_thinking}, {@code thinking_type}, {@code reasoning_object}, {@code
+ *     chat_template_kwargs}); parameters outside it are refused as OpenAI refuses unknown ones
+ * @param systemFirst the chat endpoint accepts a system message only first ({@code x-sim-system-first: true}), like
+ *     Qwen chat templates on vLLM
  */
 public record Scenario(
         Behavior behavior,
@@ -47,7 +53,10 @@ public record Scenario(
         boolean noTools,
         boolean reasoning,
         boolean noVision,
-        boolean limits) {
+        boolean limits,
+        dev.relay.simulator.content.ToolScript toolScript,
+        String dialect,
+        boolean systemFirst) {
 
     public boolean is(Behavior candidate) {
         return behavior == candidate;

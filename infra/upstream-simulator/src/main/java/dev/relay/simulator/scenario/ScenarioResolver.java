@@ -113,7 +113,13 @@ public class ScenarioResolver {
                         || (key != null && key.equalsIgnoreCase(NO_TOOLS_KEY)),
                 "true".equalsIgnoreCase(headers.getFirst("x-sim-reasoning")),
                 "false".equalsIgnoreCase(headers.getFirst("x-sim-vision")),
-                "true".equalsIgnoreCase(headers.getFirst("x-sim-limits")));
+                "true".equalsIgnoreCase(headers.getFirst("x-sim-limits")),
+                dev.relay.simulator.content.ToolScript.parse(
+                        headers.getFirst(dev.relay.simulator.content.ToolScript.HEADER)),
+                headers.getFirst("x-sim-dialect") == null
+                        ? "openai"
+                        : headers.getFirst("x-sim-dialect").trim(),
+                "true".equalsIgnoreCase(headers.getFirst("x-sim-system-first")));
     }
 
     private static long number(HttpHeaders headers, String name, long fallback) {
