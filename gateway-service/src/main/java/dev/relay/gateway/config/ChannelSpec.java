@@ -94,48 +94,6 @@ public record ChannelSpec(
         Checks.ownership(managedBy, externalRef);
     }
 
-    /** A spec with the default {@link UpstreamDialect}. */
-    public ChannelSpec(
-            String name,
-            Protocol protocol,
-            String baseUrl,
-            String credential,
-            List<String> models,
-            Map<String, String> modelMapping,
-            List<String> groups,
-            int priority,
-            int weight,
-            Map<String, String> extraHeaders,
-            Integer connectTimeoutMs,
-            Integer firstByteTimeoutMs,
-            Integer totalTimeoutMs,
-            ChannelCapabilities capabilities,
-            ChannelStatus status,
-            String statusReason,
-            String managedBy,
-            String externalRef) {
-        this(
-                name,
-                protocol,
-                baseUrl,
-                credential,
-                models,
-                modelMapping,
-                groups,
-                priority,
-                weight,
-                extraHeaders,
-                connectTimeoutMs,
-                firstByteTimeoutMs,
-                totalTimeoutMs,
-                capabilities,
-                UpstreamDialect.DEFAULT,
-                status,
-                statusReason,
-                managedBy,
-                externalRef);
-    }
-
     /** The same spec with another credential (null = keep the stored one). */
     public ChannelSpec withCredential(String newCredential) {
         return new ChannelSpec(

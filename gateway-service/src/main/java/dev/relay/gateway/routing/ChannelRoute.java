@@ -43,46 +43,6 @@ public record ChannelRoute(
         dialect = dialect == null ? UpstreamDialect.DEFAULT : dialect;
     }
 
-    /** A route with the default {@link UpstreamDialect}. */
-    public ChannelRoute(
-            String id,
-            String name,
-            Protocol protocol,
-            URI apiBase,
-            String credential,
-            Set<String> models,
-            Map<String, String> modelMapping,
-            Set<String> groups,
-            int priority,
-            int weight,
-            Map<String, String> extraHeaders,
-            Duration connectTimeout,
-            Duration firstByteTimeout,
-            Duration totalTimeout,
-            ChannelCapabilities capabilities,
-            ChannelStatus status,
-            long version) {
-        this(
-                id,
-                name,
-                protocol,
-                apiBase,
-                credential,
-                models,
-                modelMapping,
-                groups,
-                priority,
-                weight,
-                extraHeaders,
-                connectTimeout,
-                firstByteTimeout,
-                totalTimeout,
-                capabilities,
-                UpstreamDialect.DEFAULT,
-                status,
-                version);
-    }
-
     /** The upstream's name for a public model (the mapping, else the same name). */
     public String upstreamModel(String publicModel) {
         return modelMapping.getOrDefault(publicModel, publicModel);

@@ -87,6 +87,7 @@ class ChannelSpecTests {
                 null,
                 null,
                 null,
+                null,
                 null));
         assertThat(ex.param()).isEqualTo("credential");
         assertThat(ex.getMessage()).doesNotContain("secret");
@@ -153,6 +154,7 @@ class ChannelSpecTests {
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -175,6 +177,7 @@ class ChannelSpecTests {
                 0,
                 weight,
                 Map.of(),
+                null,
                 null,
                 null,
                 null,

@@ -32,6 +32,7 @@ final class ConfigFixtures {
                 null,
                 null,
                 ChannelCapabilities.DEFAULT,
+                null,
                 ChannelStatus.ENABLED,
                 null,
                 "access-service",

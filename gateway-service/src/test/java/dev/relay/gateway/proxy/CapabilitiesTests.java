@@ -32,6 +32,7 @@ class CapabilitiesTests {
                 null,
                 null,
                 caps,
+                null,
                 ChannelStatus.ENABLED,
                 1);
     }
