@@ -1,12 +1,8 @@
 package dev.relay.gateway.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import dev.relay.contracts.EventCodec;
-import dev.relay.contracts.Topics;
 import dev.relay.contracts.UsageRecorded;
-import dev.relay.testsupport.RelayInfrastructure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,11 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +43,7 @@ class RealCodingAgentsIntegrationTests extends EdgeApiTestSupport {
     @TempDir
     Path home;
 
-    private KafkaConsumer<String, String> usage;
+    private SdkIntegrationSupport.UsageReader usage;
 
     /** The installed agent binaries: {@code infra/.run/agents/bin}, or {@code RELAY_AGENTS_BIN}. */
     static Path agentBin(String name) {
@@ -71,21 +62,7 @@ class RealCodingAgentsIntegrationTests extends EdgeApiTestSupport {
 
     @BeforeEach
     void readUsageFromNow() {
-        usage = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                RelayInfrastructure.get().kafkaBootstrap(),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                StringDeserializer.class,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false));
-        List<TopicPartition> parts = usage.partitionsFor(Topics.USAGE, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition()))
-                .toList();
-        usage.assign(parts);
-        usage.seekToEnd(parts);
-        parts.forEach(usage::position);
+        usage = new SdkIntegrationSupport.UsageReader();
     }
 
     @AfterEach
@@ -285,19 +262,7 @@ class RealCodingAgentsIntegrationTests extends EdgeApiTestSupport {
     private void assertRoundTripMetered(Channel ch) {
         List<JsonNode> recorded = simRequests(ch.scenario());
         assertThat(recorded.size()).as("upstream requests of the round trip").isGreaterThanOrEqualTo(2);
-        Map<String, UsageRecorded> events = new HashMap<>();
-        await().atMost(Duration.ofSeconds(30)).pollInSameThread().until(() -> {
-            for (ConsumerRecord<String, String> rec : usage.poll(Duration.ofMillis(200))) {
-                UsageRecorded u =
-                        (UsageRecorded) EventCodec.fromJson(rec.value()).data();
-                if (ch.model().equals(u.publicModel())) {
-                    assertThat(events.put(rec.key(), u))
-                            .as("one usage event per request")
-                            .isNull();
-                }
-            }
-            return events.size() >= recorded.size();
-        });
+        Map<String, UsageRecorded> events = usage.awaitModel(ch.model(), recorded.size());
         assertThat(events.values()).allSatisfy(u -> {
             assertThat(u.outcome()).isEqualTo(UsageRecorded.Outcome.OK);
             assertThat(u.usage().completionTokens()).isPositive();

@@ -363,6 +363,30 @@ abstract class SdkIntegrationSupport extends GatewayIntegrationSupport {
             return found;
         }
 
+        /**
+         * The usage events of a public model until there are at least {@code atLeast}, one per request id (a second
+         * event for a request fails the test).
+         */
+        Map<String, UsageRecorded> awaitModel(String publicModel, int atLeast) {
+            Map<String, UsageRecorded> found = new HashMap<>();
+            List<String> duplicates = new ArrayList<>();
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInSameThread()
+                    .until(() -> {
+                        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                            UsageRecorded u = (UsageRecorded)
+                                    EventCodec.fromJson(r.value()).data();
+                            if (publicModel.equals(u.publicModel()) && found.put(r.key(), u) != null) {
+                                duplicates.add(r.key());
+                            }
+                        }
+                        return found.size() >= atLeast;
+                    });
+            assertThat(duplicates).as("exactly one usage event per request").isEmpty();
+            return found;
+        }
+
         @Override
         public void close() {
             consumer.close();
