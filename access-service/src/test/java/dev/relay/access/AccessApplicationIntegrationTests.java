@@ -37,8 +37,16 @@ class AccessApplicationIntegrationTests extends ServiceRuntimeContract {
 
     @Override
     protected WrittenEvent writeEventThroughOutbox() {
-        EventEnvelope e = tx.execute(s -> outbox.append(
-                new ItemConfirmed(UUID.randomUUID(), UUID.randomUUID(), 1, "sim-gpt-4o", 5, 50, Instant.now())));
+        EventEnvelope e = tx.execute(s -> outbox.append(new ItemConfirmed(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                "sim-gpt-4o",
+                dev.relay.contracts.AccessStatus.SELF_SERVICE_READY,
+                java.util.List.of(),
+                5,
+                50,
+                Instant.now())));
         return new WrittenEvent(e.id(), e.topic(), e.aggregateId());
     }
 }

@@ -41,11 +41,29 @@ class ImportApplicationIntegrationTests extends ServiceRuntimeContract {
         EventEnvelope e = tx.execute(s -> outbox.append(new ItemSubmitted(
                 UUID.randomUUID(),
                 UUID.randomUUID(),
+                0,
                 1,
+                "edge",
                 "https://api.example.test",
                 new SealedSecret("k1", "Y2lwaGVy", "sk-…test"),
+                "hmac",
+                dev.relay.contracts.ProtocolHint.AUTO,
+                java.util.List.of(),
+                java.util.Map.of(),
+                0,
                 null,
                 null,
+                null,
+                java.util.Map.of(),
+                null,
+                new dev.relay.contracts.AccessOptions(
+                        dev.relay.contracts.AccessMode.SELF_SERVICE,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        new SealedSecret("k1", "Y2lwaGVy", "rk-…test")),
                 Instant.now())));
         return new WrittenEvent(e.id(), e.topic(), e.aggregateId());
     }

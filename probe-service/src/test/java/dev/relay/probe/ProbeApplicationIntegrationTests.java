@@ -39,7 +39,17 @@ class ProbeApplicationIntegrationTests extends ServiceRuntimeContract {
     @Override
     protected WrittenEvent writeEventThroughOutbox() {
         EventEnvelope e = tx.execute(s -> outbox.append(new ItemProbeFailed(
-                UUID.randomUUID(), UUID.randomUUID(), 1, FailureClass.AUTH_INVALID, "401", 401, null, Instant.now())));
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                1,
+                FailureClass.AUTH_INVALID,
+                "401",
+                401,
+                java.util.List.of(),
+                java.util.List.of(),
+                null,
+                null,
+                Instant.now())));
         return new WrittenEvent(e.id(), e.topic(), e.aggregateId());
     }
 }

@@ -37,8 +37,15 @@ class ReconcileApplicationIntegrationTests extends ServiceRuntimeContract {
 
     @Override
     protected WrittenEvent writeEventThroughOutbox() {
-        EventEnvelope e = tx.execute(
-                s -> outbox.append(new ReconcileCompleted(UUID.randomUUID(), 0, 0, 0, Instant.now(), Instant.now())));
+        EventEnvelope e = tx.execute(s -> outbox.append(new ReconcileCompleted(
+                UUID.randomUUID(),
+                null,
+                ReconcileCompleted.ReconcileStatus.IN_SYNC,
+                0,
+                0,
+                0,
+                Instant.now(),
+                Instant.now())));
         return new WrittenEvent(e.id(), e.topic(), e.aggregateId());
     }
 }

@@ -1,5 +1,15 @@
 package dev.relay.contracts;
 
-/** What an upstream (or a public model behind the edge) can do, as found by probing. */
+/**
+ * What an upstream can do, as found by probing: chat completions, streaming, native tools, vision, embeddings, the
+ * Responses API, Anthropic Messages and Anthropic count_tokens.
+ */
 public record CapabilityProfile(
-        boolean streaming, boolean nativeTools, boolean vision, boolean embeddings, boolean responses) {}
+        boolean chat,
+        boolean streaming,
+        boolean nativeTools,
+        boolean vision,
+        boolean embeddings,
+        boolean responses,
+        boolean anthropicMessages,
+        boolean countTokens) {}

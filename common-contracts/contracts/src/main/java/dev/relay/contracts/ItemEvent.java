@@ -5,13 +5,21 @@ import java.util.UUID;
 /** Events of one import item's life; keyed by item id so one item's stages stay ordered. */
 public sealed interface ItemEvent extends RelayEvent
         permits ItemSubmitted,
+                ItemStageStarted,
+                ItemDuplicate,
+                ItemCancelled,
                 ItemProbed,
                 ItemProbeFailed,
                 ItemProvisioned,
                 ItemProvisionFailed,
                 ItemConfirmed,
                 ItemConfirmationFailed,
-                ItemRolledBack {
+                ItemRolledBack,
+                ItemRetryRequested,
+                ItemCancelRequested,
+                ItemRollbackRequested,
+                ItemReprobeRequested,
+                ItemReprobed {
 
     UUID runId();
 

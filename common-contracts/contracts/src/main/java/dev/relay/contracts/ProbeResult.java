@@ -1,23 +1,27 @@
 package dev.relay.contracts;
 
 import java.util.List;
-import java.util.Map;
 
 /**
- * What probing found: the normalised base URL, the protocol that answered, the models (upstream names), the model
- * chosen for smoke tests, corrections applied to model names (asked for → real), and the capability profile.
+ * What probing found: the API base per protocol the upstream speaks, the vendor (from the vendor data file, or {@code
+ * unknown}), the models it will expose, each correction with its reason, the capability profile, the smoke model, the
+ * evidence (every probe call) and advisory warnings.
  */
 public record ProbeResult(
-        String normalizedBaseUrl,
-        Protocol protocol,
+        List<ApiBase> apiBases,
         String vendor,
-        List<String> models,
-        String smokeModel,
-        Map<String, String> modelCorrections,
+        List<ModelEntry> models,
+        List<ModelCorrection> corrections,
         CapabilityProfile capabilities,
+        String smokeModel,
+        List<ProbeCall> evidence,
+        List<Warning> warnings,
         long latencyMillis) {
     public ProbeResult {
+        apiBases = List.copyOf(apiBases);
         models = List.copyOf(models);
-        modelCorrections = Map.copyOf(modelCorrections);
+        corrections = List.copyOf(corrections);
+        evidence = List.copyOf(evidence);
+        warnings = List.copyOf(warnings);
     }
 }

@@ -3,10 +3,26 @@ package dev.relay.contracts;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One reconciliation pass finished. */
+/** One reconciliation pass finished, for one run or (runId null) all of them. */
 public record ReconcileCompleted(
-        UUID reconcileId, int checked, int drifted, int repaired, Instant startedAt, Instant occurredAt)
+        UUID reconcileId,
+        UUID runId,
+        ReconcileStatus status,
+        int checked,
+        int drifted,
+        int repaired,
+        Instant startedAt,
+        Instant occurredAt)
         implements RelayEvent {
+
+    public enum ReconcileStatus {
+        IN_SYNC,
+        DRIFTED,
+        REPAIRED,
+        /** The host could not be read; the pass is retried later. */
+        FAILED
+    }
+
     @Override
     public EventType eventType() {
         return EventType.RECONCILE_COMPLETED;
@@ -15,5 +31,10 @@ public record ReconcileCompleted(
     @Override
     public String aggregateId() {
         return reconcileId.toString();
+    }
+
+    @Override
+    public UUID runIdOrNull() {
+        return runId;
     }
 }

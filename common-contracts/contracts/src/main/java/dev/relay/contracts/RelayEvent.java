@@ -9,10 +9,17 @@ import java.util.UUID;
  * <p>The wire type name ({@link #eventType()}) is a stable string from {@link EventType}, never a Java class name.
  */
 public sealed interface RelayEvent
-        permits ItemEvent,
+        permits HostRegistered,
+                HostUpdated,
+                ItemEvent,
                 RunCompleted,
+                RunRollbackRequested,
                 DriftDetected,
                 ReconcileCompleted,
+                ReconcileRequested,
+                ResourceRepairRequested,
+                ResourceRepaired,
+                ResourceRepairFailed,
                 GatewayConfigChanged,
                 ChannelCooledDown,
                 ChannelAutoDisabled,

@@ -6,9 +6,11 @@ package dev.relay.contracts;
  */
 public final class Topics {
     public static final String PREFIX = "relay.";
+    public static final String HOST = "relay.host";
     public static final String IMPORT_ITEM = "relay.import-item";
     public static final String IMPORT_RUN = "relay.import-run";
     public static final String RECONCILE = "relay.reconcile";
+    public static final String RESOURCE = "relay.resource";
     public static final String GATEWAY_CONFIG = "relay.gateway-config";
     public static final String GATEWAY_CHANNEL = "relay.gateway-channel";
     public static final String USAGE = "relay.usage";

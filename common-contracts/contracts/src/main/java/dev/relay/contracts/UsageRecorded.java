@@ -9,6 +9,8 @@ import java.util.List;
  */
 public record UsageRecorded(
         String requestId,
+        String edgeId,
+        Purpose purpose,
         String clientKeyId,
         String groupId,
         String clientApi,
@@ -27,6 +29,16 @@ public record UsageRecorded(
         implements RelayEvent {
     public UsageRecorded {
         channelsTried = List.copyOf(channelsTried);
+    }
+
+    /**
+     * Why the request was made: by a client, or by the control plane to confirm ({@code confirmation}) or re-verify
+     * ({@code verification}) access, which accounting meters as such and never debits.
+     */
+    public enum Purpose {
+        CLIENT,
+        CONFIRMATION,
+        VERIFICATION
     }
 
     public enum Outcome {

@@ -48,7 +48,7 @@ class EventCodecTests {
 
     @Test
     void keysItemEventsByItemIdSoOneItemStaysOrdered() {
-        EventEnvelope e = EventEnvelope.wrap(events().get(1), null);
+        EventEnvelope e = EventEnvelope.wrap(events().get(2), null); // item.submitted
         assertThat(e.aggregateId()).isEqualTo(Events.ITEM.toString());
         assertThat(e.runId()).isEqualTo(Events.RUN);
         assertThat(e.topic()).isEqualTo(Topics.IMPORT_ITEM);
@@ -62,11 +62,13 @@ class EventCodecTests {
         assertThat(Topics.GATEWAY_CONFIG).isEqualTo(AggregateType.GATEWAY_CONFIG.topic());
         assertThat(Topics.GATEWAY_CHANNEL).isEqualTo(AggregateType.GATEWAY_CHANNEL.topic());
         assertThat(Topics.USAGE).isEqualTo(AggregateType.USAGE.topic());
+        assertThat(Topics.HOST).isEqualTo(AggregateType.HOST.topic());
+        assertThat(Topics.RESOURCE).isEqualTo(AggregateType.RESOURCE.topic());
     }
 
     @Test
     void rejectsUnknownTypeLoudly() {
-        String json = EventCodec.toJson(EventEnvelope.wrap(events().get(0), null))
+        String json = EventCodec.toJson(EventEnvelope.wrap(events().get(2), null))
                 .replace("\"item.submitted\"", "\"item.teleported\"");
         assertThatThrownBy(() -> EventCodec.fromJson(json))
                 .isInstanceOf(MalformedEventException.class)

@@ -152,6 +152,11 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
     private final int defaultMaxTokens;
     private final DebugRecorder debug;
 
+    /** This replica's id, reported as {@code edgeId} on every usage event. */
+    private final String edgeId;
+
+    private final RequestPurpose purposes;
+
     public EdgeApiWebFilter(
             SnapshotHolder snapshots,
             RelayEngine engine,
@@ -162,7 +167,9 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
             Clock clock,
             int maxBodyBytes,
             int defaultMaxTokens,
-            DebugRecorder debug) {
+            DebugRecorder debug,
+            String edgeId,
+            RequestPurpose purposes) {
         this.snapshots = snapshots;
         this.engine = engine;
         this.planner = planner;
@@ -173,6 +180,8 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
         this.maxBodyBytes = maxBodyBytes;
         this.defaultMaxTokens = defaultMaxTokens;
         this.debug = debug;
+        this.edgeId = edgeId;
+        this.purposes = purposes;
     }
 
     @Override
@@ -1069,6 +1078,10 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
             engine.metrics().tokens(model, u.promptTokens(), u.completionTokens());
             UsageRecorded event = new UsageRecorded(
                     requestId,
+                    edgeId,
+                    purposes.of(
+                            request.getHeaders().getFirst(RequestPurpose.PURPOSE_HEADER),
+                            request.getHeaders().getFirst(RequestPurpose.TOKEN_HEADER)),
                     key.id(),
                     key.groupId(),
                     endpoint.apiName,

@@ -115,7 +115,9 @@ public class ProxyConfiguration {
             TokenEstimator estimator,
             Clock clock,
             ProxyProperties p,
-            DebugRecorder debug) {
+            DebugRecorder debug,
+            ReplicaId replica,
+            dev.relay.gateway.config.GatewayConfigProperties config) {
         return new EdgeApiWebFilter(
                 snapshots,
                 engine,
@@ -126,6 +128,8 @@ public class ProxyConfiguration {
                 clock,
                 p.maxBodyBytes(),
                 p.defaultMaxTokens(),
-                debug);
+                debug,
+                replica.value(),
+                new RequestPurpose(config.adminToken()));
     }
 }

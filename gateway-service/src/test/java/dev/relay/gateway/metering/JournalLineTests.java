@@ -38,7 +38,7 @@ class JournalLineTests {
                 .isEqualTo(Instant.parse("2026-01-15T10:15:30.123456Z").toEpochMilli());
         assertThat(header(a, "id")).isEqualTo(UsageRecords.eventId("req_42").toString());
         assertThat(header(a, "eventType")).isEqualTo("usage.recorded");
-        assertThat(header(a, "schemaVersion")).isEqualTo("1");
+        assertThat(header(a, "schemaVersion")).isEqualTo("2");
         assertThat(direct.json()).doesNotContain("\n");
         EventEnvelope envelope = EventCodec.fromJson(a.value());
         assertThat(envelope.id()).isEqualTo(UsageRecords.eventId("req_42"));

@@ -15,6 +15,8 @@ final class UsageEvents {
     static UsageRecorded completedStream(String requestId) {
         return new UsageRecorded(
                 requestId,
+                "gw-test",
+                UsageRecorded.Purpose.CLIENT,
                 "ck_metering",
                 "grp_metering",
                 "openai.chat-completions",

@@ -31,8 +31,16 @@ class SpineItemService {
                 .param("id", itemId)
                 .param("attempt", attempt)
                 .update();
-        EventEnvelope written =
-                outbox.append(new ItemConfirmed(runId, itemId, attempt, "sim-gpt-4o", 3, 40, clock.instant()));
+        EventEnvelope written = outbox.append(new ItemConfirmed(
+                runId,
+                itemId,
+                attempt,
+                "sim-gpt-4o",
+                dev.relay.contracts.AccessStatus.SELF_SERVICE_READY,
+                java.util.List.of(),
+                3,
+                40,
+                clock.instant()));
         if (failAfterWrite) {
             throw new IllegalStateException("simulated failure after the outbox write");
         }
