@@ -63,6 +63,30 @@ public class OutboxAutoConfiguration {
         return new InboxGuard(JdbcClient.create(dataSource), properties);
     }
 
+    /**
+     * The shared migrations ({@code db/relay-outbox}, versions 0.x) are applied into every service's schema next to
+     * its own (V1...). A shared one added later (the durable timers, 0.2) sorts before versions a service has already
+     * applied, so it must be applied out of order rather than fail validation on an existing database.
+     */
+    @Bean
+    org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer relaySharedMigrationsOutOfOrder() {
+        return configuration -> configuration.outOfOrder(true);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    DurableTimers durableTimers(DataSource dataSource, OutboxProperties properties, Clock clock) {
+        return new DurableTimers(JdbcClient.create(dataSource), properties, clock);
+    }
+
+    /** Runs the service's {@link TimerHandler}s (none: the runner stays idle). */
+    @Bean
+    @ConditionalOnMissingBean
+    TimerRunner timerRunner(DurableTimers timers, ObjectProvider<TimerHandler> handlers, OutboxProperties properties) {
+        return new TimerRunner(
+                timers, handlers.orderedStream().toList(), properties.timerPollInterval(), properties.timerLease());
+    }
+
     @Bean
     @ConditionalOnMissingBean
     OutboxJanitor outboxJanitor(

@@ -99,7 +99,7 @@ class OutboxRelayIntegrationTests {
                 .containsOnly(EventType.ITEM_CONFIRMED.wireName());
         assertThat(records)
                 .extracting(r -> InboundEvents.header(r, InboundEvents.HEADER_SCHEMA_VERSION))
-                .containsOnly("1");
+                .containsOnly(String.valueOf(EventType.ITEM_CONFIRMED.schemaVersion()));
         assertThat(records.stream().map(InboundEvents::read).toList()).containsExactlyElementsOf(written);
         assertThat(jdbc.sql("SELECT state FROM spine_item WHERE id = ?")
                         .param(item)

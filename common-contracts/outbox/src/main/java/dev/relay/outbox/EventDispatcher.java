@@ -1,0 +1,142 @@
+package dev.relay.outbox;
+
+import dev.relay.contracts.EventEnvelope;
+import dev.relay.contracts.EventType;
+import dev.relay.contracts.MalformedEventException;
+import dev.relay.contracts.RelayEvent;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The one listener template: a service's Kafka listener is a few lines that build one of these and call {@link
+ * #dispatch}. It reads the record ({@link InboundEvents#read}: the {@code id} and {@code eventType} headers are
+ * required and must agree with the payload), then in one transaction marks the event processed for this consumer
+ * ({@link InboxGuard}; a redelivery is skipped) and calls the typed handler of the event's sealed type. A type the
+ * consumer neither handles nor explicitly ignores is dead-lettered, the same way everywhere ({@link
+ * UnhandledEventException} is a {@link MalformedEventException}: not retried); an exception from a handler rolls the
+ * transaction back and is retried by the container's error handler, then dead-lettered.
+ *
+ * <pre>{@code
+ * EventDispatcher dispatcher = EventDispatcher.forConsumer("probe-service", inbox, tx)
+ *         .on(ItemSubmitted.class, (e, envelope) -> probes.accept(e))
+ *         .ignoring(EventType.ITEM_PROBED, EventType.ITEM_PROVISIONED)
+ *         .build();
+ * }</pre>
+ */
+public final class EventDispatcher {
+
+    /** A typed handler; runs inside the dispatch transaction. */
+    @FunctionalInterface
+    public interface Handler<E extends RelayEvent> {
+        void handle(E event, EventEnvelope envelope) throws Exception;
+    }
+
+    /** A known event type this consumer has no handler for and did not declare as ignored. */
+    public static final class UnhandledEventException extends MalformedEventException {
+        public UnhandledEventException(String message) {
+            super(message);
+        }
+    }
+
+    /** What a dispatch did, for metrics and tests. */
+    public enum Outcome {
+        HANDLED,
+        DUPLICATE,
+        IGNORED
+    }
+
+    private final String consumer;
+    private final InboxGuard inbox;
+    private final TransactionTemplate tx;
+    private final Map<Class<? extends RelayEvent>, Handler<? extends RelayEvent>> handlers;
+    private final Set<EventType> ignored;
+
+    private EventDispatcher(Builder b) {
+        this.consumer = b.consumer;
+        this.inbox = b.inbox;
+        this.tx = b.tx;
+        this.handlers = Map.copyOf(b.handlers);
+        this.ignored = b.ignored.isEmpty() ? Set.of() : EnumSet.copyOf(b.ignored);
+    }
+
+    public static Builder forConsumer(String consumer, InboxGuard inbox, TransactionTemplate tx) {
+        return new Builder(consumer, inbox, tx);
+    }
+
+    /**
+     * Reads and applies one record exactly once for this consumer.
+     *
+     * @throws MalformedEventException for an unreadable record or a type this consumer does not know what to do with
+     */
+    public Outcome dispatch(ConsumerRecord<String, String> record) {
+        EventEnvelope envelope = InboundEvents.read(record);
+        return dispatch(envelope, record.topic() + "-" + record.partition() + "@" + record.offset());
+    }
+
+    /** Applies an already read envelope (e.g. one replayed from a store). */
+    public Outcome dispatch(EventEnvelope envelope, String where) {
+        RelayEvent event = envelope.data();
+        @SuppressWarnings("unchecked")
+        Handler<RelayEvent> handler = (Handler<RelayEvent>) handlers.get(event.getClass());
+        if (handler == null) {
+            if (ignored.contains(envelope.type())) {
+                return Outcome.IGNORED;
+            }
+            throw new UnhandledEventException(
+                    where + ": " + consumer + " has no handler for " + envelope.type() + " and does not ignore it");
+        }
+        return tx.execute(status -> {
+            if (!inbox.markProcessed(consumer, envelope.id(), envelope.type().wireName())) {
+                return Outcome.DUPLICATE;
+            }
+            try {
+                handler.handle(event, envelope);
+            } catch (RuntimeException ex) {
+                throw ex;
+            } catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+            return Outcome.HANDLED;
+        });
+    }
+
+    public static final class Builder {
+        private final String consumer;
+        private final InboxGuard inbox;
+        private final TransactionTemplate tx;
+        private final Map<Class<? extends RelayEvent>, Handler<? extends RelayEvent>> handlers = new HashMap<>();
+        private final Set<EventType> ignored = EnumSet.noneOf(EventType.class);
+
+        private Builder(String consumer, InboxGuard inbox, TransactionTemplate tx) {
+            this.consumer = consumer;
+            this.inbox = inbox;
+            this.tx = tx;
+        }
+
+        public <E extends RelayEvent> Builder on(Class<E> type, Handler<E> handler) {
+            if (handlers.put(type, handler) != null) {
+                throw new IllegalStateException(type.getSimpleName() + " has two handlers");
+            }
+            return this;
+        }
+
+        /** Types on this consumer's topics that it deliberately does nothing with. */
+        public Builder ignoring(EventType... types) {
+            ignored.addAll(Set.of(types));
+            return this;
+        }
+
+        public EventDispatcher build() {
+            for (EventType t : ignored) {
+                if (handlers.containsKey(t.recordType())) {
+                    throw new IllegalStateException(t + " is both handled and ignored");
+                }
+            }
+            return new EventDispatcher(this);
+        }
+    }
+}
