@@ -32,6 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
  * model names per test so tests never share channel state.
  */
 @RelayIntegrationTest
+@org.junit.jupiter.api.extension.ExtendWith(GatewayTestDataCleanup.class)
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {

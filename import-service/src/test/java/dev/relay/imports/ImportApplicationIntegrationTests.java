@@ -11,6 +11,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.transaction.support.TransactionTemplate;
 
+@org.junit.jupiter.api.extension.ExtendWith(ImportsTestDataCleanup.class)
 /** import-service runs against the real infrastructure as its own role, in its own schema, and relays its outbox. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ImportApplicationIntegrationTests extends ServiceRuntimeContract {

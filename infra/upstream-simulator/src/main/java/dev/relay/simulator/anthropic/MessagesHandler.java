@@ -10,7 +10,6 @@ import dev.relay.simulator.content.ToolCalls;
 import dev.relay.simulator.content.ToolScript;
 import dev.relay.simulator.scenario.ApiError;
 import dev.relay.simulator.scenario.ApiFlavor;
-import dev.relay.simulator.scenario.Behavior;
 import dev.relay.simulator.scenario.Replies;
 import dev.relay.simulator.scenario.Scenario;
 import dev.relay.simulator.scenario.SimExchange;
@@ -227,7 +226,7 @@ public class MessagesHandler {
             return ApiError.invalidRequest(ApiFlavor.ANTHROPIC, "model: Field required")
                     .toResponse();
         }
-        if (scenario.is(Behavior.MODELS_ONLY)) {
+        if (scenario.refusesModel(model)) {
             return ApiError.modelNotFound(ApiFlavor.ANTHROPIC, model).toResponse();
         }
         JsonNode messages = root.get("messages");

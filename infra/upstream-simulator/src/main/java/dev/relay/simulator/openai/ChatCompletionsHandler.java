@@ -11,7 +11,6 @@ import dev.relay.simulator.content.ToolCalls;
 import dev.relay.simulator.content.ToolScript;
 import dev.relay.simulator.scenario.ApiError;
 import dev.relay.simulator.scenario.ApiFlavor;
-import dev.relay.simulator.scenario.Behavior;
 import dev.relay.simulator.scenario.Replies;
 import dev.relay.simulator.scenario.Scenario;
 import dev.relay.simulator.scenario.SimExchange;
@@ -52,7 +51,7 @@ public class ChatCompletionsHandler {
             return ApiError.invalidRequest(ApiFlavor.OPENAI, "you must provide a model parameter")
                     .toResponse();
         }
-        if (scenario.is(Behavior.MODELS_ONLY)) {
+        if (scenario.refusesModel(model)) {
             return ApiError.modelNotFound(ApiFlavor.OPENAI, model).toResponse();
         }
         JsonNode messages = root.get("messages");

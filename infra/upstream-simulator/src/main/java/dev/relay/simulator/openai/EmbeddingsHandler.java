@@ -7,7 +7,6 @@ import dev.relay.simulator.content.Nodes;
 import dev.relay.simulator.content.Tokens;
 import dev.relay.simulator.scenario.ApiError;
 import dev.relay.simulator.scenario.ApiFlavor;
-import dev.relay.simulator.scenario.Behavior;
 import dev.relay.simulator.scenario.Replies;
 import dev.relay.simulator.scenario.Scenario;
 import dev.relay.simulator.scenario.SimExchange;
@@ -46,7 +45,7 @@ public class EmbeddingsHandler {
             return ApiError.invalidRequest(ApiFlavor.OPENAI, "you must provide a model parameter")
                     .toResponse();
         }
-        if (scenario.is(Behavior.MODELS_ONLY)) {
+        if (scenario.refusesModel(model)) {
             return ApiError.modelNotFound(ApiFlavor.OPENAI, model).toResponse();
         }
         List<String> inputs = new ArrayList<>();

@@ -10,7 +10,6 @@ import dev.relay.simulator.content.ToolCalls;
 import dev.relay.simulator.content.ToolScript;
 import dev.relay.simulator.scenario.ApiError;
 import dev.relay.simulator.scenario.ApiFlavor;
-import dev.relay.simulator.scenario.Behavior;
 import dev.relay.simulator.scenario.Replies;
 import dev.relay.simulator.scenario.Scenario;
 import dev.relay.simulator.scenario.SimExchange;
@@ -42,7 +41,7 @@ public class ResponsesHandler {
             return ApiError.invalidRequest(ApiFlavor.OPENAI, "Missing required parameter: 'model'.")
                     .toResponse();
         }
-        if (scenario.is(Behavior.MODELS_ONLY)) {
+        if (scenario.refusesModel(model)) {
             return ApiError.modelNotFound(ApiFlavor.OPENAI, model).toResponse();
         }
         JsonNode input = root.get("input");

@@ -112,7 +112,7 @@ public final class RecordedRequest {
      *
      * @param sequence arrival number since start (also in the {@code x-request-id} response header)
      * @param method HTTP method
-     * @param path request path
+     * @param path request path as received (under a vendor base path, e.g. {@code /compatible-mode/v1/...}, that one)
      * @param query raw query string, or null
      * @param headers request headers, names lower-cased, values as received (credentials included)
      * @param body the body as UTF-8 text

@@ -25,8 +25,9 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Records every {@code /v1/...} request: reads the body once (handlers take it from the exchange), records it, and
- * follows the exchange to its end to note the status and whether the client cancelled.
+ * Records every {@code /v1/...} request (also under a vendor base path, recorded with the path as received): reads the
+ * body once (handlers take it from the exchange), records it, and follows the exchange to its end to note the status
+ * and whether the client cancelled.
  */
 @Component
 @Order(RecorderWebFilter.ORDER)
@@ -64,7 +65,7 @@ public class RecorderWebFilter implements WebFilter {
         HttpHeaders headers = request.getHeaders();
         RecordedRequest recorded = recorder.record(
                 request.getMethod().name(),
-                path,
+                SimExchange.originalPath(exchange),
                 request.getURI().getRawQuery(),
                 copy(headers),
                 body,

@@ -125,6 +125,23 @@ public record ApiError(ApiFlavor flavor, int status, byte[] body, int retryAfter
                 : openAi(429, QUOTA_MESSAGE, "insufficient_quota", "insufficient_quota");
     }
 
+    /**
+     * The warm-up race of a new key ({@link Behavior#WARMUP}): it is listed by {@code /v1/models} but may not generate
+     * yet. 403: a permission error (OpenAI {@code permission_error}, Anthropic {@code permission_error}); another
+     * status: as {@link #forStatus}.
+     */
+    public static ApiError notYetPermitted(ApiFlavor flavor, int status, int retryAfterSeconds, String key) {
+        if (status != 403 || flavor == ApiFlavor.ANTHROPIC) {
+            return forStatus(flavor, status, retryAfterSeconds, key);
+        }
+        return openAi(
+                403,
+                "You do not have permission to use this model yet. New API keys can take a few minutes to become"
+                        + " active; please try again later.",
+                "permission_error",
+                "permission_denied");
+    }
+
     public static ApiError modelNotFound(ApiFlavor flavor, String model) {
         return flavor == ApiFlavor.ANTHROPIC
                 ? anthropic(404, "not_found_error", "model: " + model)

@@ -21,7 +21,8 @@ import java.util.List;
  * @param parallelTools tool calls per reply
  * @param cacheReadTokens {@code x-sim-cache-read}, or -1
  * @param cacheWriteTokens {@code x-sim-cache-write}, or -1
- * @param models {@code x-sim-models}, or null for the configured list
+ * @param models the list {@code /v1/models} serves: {@code x-sim-models}, else the key's {@code models=}, or null for
+ *     the configured list
  * @param noTools the model has no native tools ({@code x-sim-no-tools: true} or the key {@code sk-sim-no-tools})
  * @param reasoning the reply is preceded by reasoning / a thinking block ({@code x-sim-reasoning: true})
  * @param noVision the model rejects image input ({@code x-sim-vision: false})
@@ -32,6 +33,12 @@ import java.util.List;
  *     chat_template_kwargs}); parameters outside it are refused as OpenAI refuses unknown ones
  * @param systemFirst the chat endpoint accepts a system message only first ({@code x-sim-system-first: true}), like
  *     Qwen chat templates on vLLM
+ * @param allowedModels the only models the generation endpoints accept (others: 404 {@code model_not_found}), or null
+ *     for any: the served list when the key has {@code models=} or {@code x-sim-models-strict: true} is sent
+ * @param protocol the only protocol served ({@code x-sim-protocol}, the key's {@code openai-only} /
+ *     {@code anthropic-only}); the other protocol's paths answer 404. Null: both
+ * @param okFirst how many requests of the scenario succeed before {@code failure} ({@link Behavior#OK_THEN}), else 0
+ * @param failure what {@link Behavior#OK_THEN} answers after {@code okFirst} successes, else null
  */
 public record Scenario(
         Behavior behavior,
@@ -56,9 +63,23 @@ public record Scenario(
         boolean limits,
         dev.relay.simulator.content.ToolScript toolScript,
         String dialect,
-        boolean systemFirst) {
+        boolean systemFirst,
+        List<String> allowedModels,
+        ApiFlavor protocol,
+        int okFirst,
+        Behavior.Spec failure) {
 
     public boolean is(Behavior candidate) {
         return behavior == candidate;
+    }
+
+    /** A generation request for {@code model} gets 404 "model not found" ({@code models-only}, or a model list). */
+    public boolean refusesModel(String model) {
+        return behavior == Behavior.MODELS_ONLY || (allowedModels != null && !allowedModels.contains(model));
+    }
+
+    /** Whether requests in {@code flavor}'s protocol are served at all ({@code openai-only} / {@code anthropic-only}). */
+    public boolean serves(ApiFlavor flavor) {
+        return protocol == null || protocol == flavor;
     }
 }

@@ -20,7 +20,9 @@ class ScenarioRoutes {
         return RouterFunctions.route(
                 path("/v1/**"),
                 request -> ApiError.notFound(
-                                SimExchange.flavor(request), request.method().name(), request.path())
+                                SimExchange.flavor(request),
+                                request.method().name(),
+                                SimExchange.originalPath(request.exchange()))
                         .toResponse());
     }
 }

@@ -8,13 +8,15 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the web filters leave on the exchange for the handlers: the request body (read once, by the recorder), the
- * resolved {@link Scenario} and the {@link ApiFlavor}.
+ * resolved {@link Scenario}, the {@link ApiFlavor} and, under a vendor base path, the path as received.
  */
 public final class SimExchange {
 
     public static final String BODY = SimExchange.class.getName() + ".body";
     public static final String SCENARIO = SimExchange.class.getName() + ".scenario";
     public static final String FLAVOR = SimExchange.class.getName() + ".flavor";
+    /** The path as received, when a vendor base path ({@code /compatible-mode/v1/...}) was rewritten to {@code /v1}. */
+    public static final String ORIGINAL_PATH = SimExchange.class.getName() + ".originalPath";
     /** A {@link Runnable} to run when the client cancels the response body (set by the recorder). */
     public static final String ON_BODY_CANCEL = SimExchange.class.getName() + ".onBodyCancel";
 
@@ -45,6 +47,12 @@ public final class SimExchange {
         if (hook instanceof Runnable runnable) {
             runnable.run();
         }
+    }
+
+    /** The path as the client sent it (before a vendor base path was rewritten to {@code /v1}). */
+    public static String originalPath(ServerWebExchange exchange) {
+        String original = exchange.getAttribute(ORIGINAL_PATH);
+        return original != null ? original : exchange.getRequest().getPath().value();
     }
 
     public static ApiFlavor flavor(ServerRequest request) {

@@ -1,0 +1,2 @@
+/** Import runs: submission (JSON, text, CSV), validation, idempotent replay, duplicates, and the operator's reads. */
+package dev.relay.imports.runs;

@@ -1,0 +1,25 @@
+package dev.relay.imports;
+
+import dev.relay.testsupport.SuiteCleanup;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/** Deletes what import-service's integration tests created in schema {@code imports}, when they end. */
+public final class ImportsTestDataCleanup implements BeforeAllCallback {
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        SuiteCleanup.register(
+                context,
+                "imports",
+                "DELETE FROM imports.item_timeline t USING imports.import_item i, imports.import_run r"
+                        + " WHERE t.item_id = i.id AND i.run_id = r.id AND r.created_at >= ?",
+                "DELETE FROM imports.import_item i USING imports.import_run r WHERE i.run_id = r.id AND r.created_at >= ?",
+                "DELETE FROM imports.idempotency d USING imports.import_run r WHERE d.run_id = r.id AND r.created_at >= ?",
+                "DELETE FROM imports.import_run WHERE created_at >= ?",
+                "DELETE FROM imports.host WHERE created_at >= ?",
+                "DELETE FROM imports.timer WHERE created_at >= ?",
+                "DELETE FROM imports.outbox WHERE created_at >= ?",
+                "DELETE FROM imports.inbox WHERE processed_at >= ?");
+    }
+}
