@@ -28,9 +28,10 @@ import java.util.regex.Pattern;
  * <p>Every {@link Candidate} is consistent with the edge's rule ({@code ChannelRoute.normaliseApiBase}: trim, drop
  * trailing slashes, append {@code /v1} unless the path ends in {@code /v<n>} or {@code /v<n>beta}): its {@code
  * baseUrl}, stored on the edge, normalises to exactly its {@code apiBase}, to which {@code /models}, {@code
- * /chat/completions} and {@code /messages} are appended. Candidates per protocol, in order: the operator's own path,
- * the vendor's known paths ({@link VendorCatalog}), and, only when the vendor lists no path for that protocol, the
- * {@value VendorCatalog#UNKNOWN} vendor's generic ones; duplicates (same {@code apiBase}) are dropped. A path that
+ * /chat/completions} and {@code /messages} are appended. Candidates per protocol, in order: the operator's own path
+ * (unless the operator gave a bare host of a vendor whose paths are known), the vendor's known paths ({@link
+ * VendorCatalog}), and, only when the vendor lists no path for that protocol, the {@value VendorCatalog#UNKNOWN}
+ * vendor's generic ones; duplicates (same {@code apiBase}) are dropped. A path that
  * plainly belongs to the other protocol (the vendor's known path for it, or a segment naming {@code anthropic}, {@code
  * claude}, {@code openai} or {@code compatible-mode}) yields no operator candidate for this one. Pure.
  */
@@ -39,9 +40,9 @@ public final class BaseUrls {
     private static final Pattern VERSION_SEGMENT = Pattern.compile(".*/v[0-9]+(beta)?");
     private static final Pattern VERSION_ONLY = Pattern.compile("(?i)v[0-9]+(beta)?");
     private static final Pattern SLASHES = Pattern.compile("/{2,}");
-    /** {@code .../models} anywhere, or {@code /models/<id>} right after a version segment or the root. */
+    /** A path ending in {@code /models}, or {@code /models/<id>} right after a version segment. */
     private static final Pattern MODELS =
-            Pattern.compile("(?i)(.*?)(/models|(?<=^|/v[0-9]{1,3}|/v[0-9]{1,3}beta)/models/.+)");
+            Pattern.compile("(?i)(.*?)(/models|(?<=/v[0-9]{1,3}|/v[0-9]{1,3}beta)/models/.+)");
 
     /** Endpoint suffixes a pasted URL may end in, longest first, with the protocol each implies (null: either). */
     private static final List<Map.Entry<String, Protocol>> ENDPOINTS = List.of(
@@ -73,8 +74,8 @@ public final class BaseUrls {
 
         public Candidate {
             if (!edgeApiBase(baseUrl).equals(apiBase)) {
-                throw new IllegalArgumentException(
-                        "baseUrl " + baseUrl + " normalises on the edge to " + edgeApiBase(baseUrl) + ", not " + apiBase);
+                throw new IllegalArgumentException("baseUrl " + baseUrl + " normalises on the edge to "
+                        + edgeApiBase(baseUrl) + ", not " + apiBase);
             }
         }
 
@@ -146,12 +147,14 @@ public final class BaseUrls {
         try {
             uri = new URI(s).normalize();
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("the base URL is not a valid URL (" + e.getReason() + "): " + shorten(s));
+            throw new IllegalArgumentException(
+                    "the base URL is not a valid URL (" + e.getReason() + "): " + shorten(s));
         }
         String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
         if (scheme == null || uri.isOpaque()) {
             throw new IllegalArgumentException(
-                    "the base URL must start with https:// (or http://), e.g. https://api.example.com/v1: " + shorten(s));
+                    "the base URL must start with https:// (or http://), e.g. https://api.example.com/v1: "
+                            + shorten(s));
         }
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException("only http and https base URLs are allowed, not " + scheme + "://");
@@ -209,10 +212,12 @@ public final class BaseUrls {
 
     private List<Candidate> candidates(Protocol protocol, String origin, String path, VendorCatalog.Vendor vendor) {
         Map<String, Candidate> out = new LinkedHashMap<>();
-        if (!belongsToOther(protocol, path, vendor)) {
+        List<String> known = vendor.basePaths(protocol);
+        // a bare host says nothing about the path: a known vendor's paths beat a guess at its root
+        boolean rootOnly = path.isEmpty() && !vendor.isUnknown() && !known.isEmpty();
+        if (!rootOnly && !belongsToOther(protocol, path, vendor)) {
             add(out, operatorCandidate(protocol, origin, path, vendor));
         }
-        List<String> known = vendor.basePaths(protocol);
         for (String p : known) {
             add(out, candidate(protocol, origin, p, vendor.isUnknown() ? Source.FALLBACK : Source.VENDOR));
         }
@@ -314,7 +319,8 @@ public final class BaseUrls {
         if (port > 65535) {
             throw new IllegalArgumentException("the base URL's port is out of range: " + shorten(original));
         }
-        boolean defaultPort = port < 0 || (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80);
+        boolean defaultPort =
+                port < 0 || (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80);
         String origin = scheme + "://" + host + (defaultPort ? "" : ":" + port);
         URI check;
         try {

@@ -111,7 +111,8 @@ public final class ModelNames {
 
     private static final String SEP = "[\\s_.\\p{Pd}]+";
     private static final Pattern RAW_LATEST = Pattern.compile("(?i)" + SEP + "latest$");
-    private static final Pattern RAW_DATE = Pattern.compile(SEP + "(\\d{8}|\\d{4}" + SEP + "\\d{2}" + SEP + "\\d{2}|\\d{4})$");
+    private static final Pattern RAW_DATE =
+            Pattern.compile(SEP + "(\\d{8}|\\d{4}" + SEP + "\\d{2}" + SEP + "\\d{2}|\\d{4})$");
     private static final Pattern RAW_SEPARATORS = Pattern.compile(SEP);
 
     private final VendorCatalog.Vendor vendor;
@@ -130,8 +131,10 @@ public final class ModelNames {
         order.add(vendor);
         catalog.vendors().stream().filter(v -> v != vendor).forEach(order::add);
         for (VendorCatalog.Vendor v : order) {
-            v.aliases().forEach((alias, target) -> reverse.computeIfAbsent(NameKeys.bareKey(target), k -> new ArrayList<>())
-                    .add(alias));
+            v.aliases()
+                    .forEach(
+                            (alias, target) -> reverse.computeIfAbsent(NameKeys.bareKey(target), k -> new ArrayList<>())
+                                    .add(alias));
         }
         this.reverseAliases = reverse;
         this.vendorPrefixes = lower(vendor.modelPrefixes());
@@ -282,7 +285,8 @@ public final class ModelNames {
         List<String> dated = new ArrayList<>();
         for (String s : index.byCore.getOrDefault(rs.core(), List.of())) {
             NameKeys.Suffixes ss = index.suffixes.get(s);
-            boolean differentDates = rs.date() != null && ss.date() != null && !rs.date().equals(ss.date());
+            boolean differentDates =
+                    rs.date() != null && ss.date() != null && !rs.date().equals(ss.date());
             if (!differentDates) {
                 dated.add(s);
             }
@@ -409,7 +413,8 @@ public final class ModelNames {
 
     /** The name as written (NFKC, trimmed), without its prefix, {@code -latest} and date suffix. */
     private static String rawCore(String name) {
-        String s = NameKeys.stripPrefix(Normalizer.normalize(name, Normalizer.Form.NFKC).strip());
+        String s = NameKeys.stripPrefix(
+                Normalizer.normalize(name, Normalizer.Form.NFKC).strip());
         s = RAW_LATEST.matcher(s).replaceFirst("");
         Matcher d = RAW_DATE.matcher(s);
         if (d.find() && d.start() > 0 && NameKeys.dateOrder(d.group(1).replaceAll("\\D", "")) > 0) {

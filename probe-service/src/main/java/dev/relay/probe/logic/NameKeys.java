@@ -33,7 +33,9 @@ final class NameKeys {
      * ({@code _}, {@code .}, whitespace, dashes) one {@code -}, no separator at either end or around {@code /}.
      */
     static String sepKey(String name) {
-        String s = Normalizer.normalize(name, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT).strip();
+        String s = Normalizer.normalize(name, Normalizer.Form.NFKC)
+                .toLowerCase(Locale.ROOT)
+                .strip();
         s = SEPARATORS.matcher(s).replaceAll("-");
         s = AROUND_SLASH.matcher(s).replaceAll("/");
         int from = 0;

@@ -51,8 +51,8 @@ public final class VendorCatalog {
             Pattern.compile("(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+");
     private static final Pattern VENDOR_ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
     private static final Set<String> ROOT_FIELDS = Set.of("version", "notes", "embeddingPatterns", "vendors");
-    private static final Set<String> VENDOR_FIELDS = Set.of(
-            "id", "name", "hosts", "basePaths", "modelPrefixes", "aliases", "embeddingPatterns", "dialect");
+    private static final Set<String> VENDOR_FIELDS =
+            Set.of("id", "name", "hosts", "basePaths", "modelPrefixes", "aliases", "embeddingPatterns", "dialect");
     private static final Set<String> DIALECT_FIELDS = Set.of("reasoning", "systemMessages");
 
     private static final JsonMapper JSON = JsonMapper.builder()
@@ -129,10 +129,7 @@ public final class VendorCatalog {
     private VendorCatalog(int version, List<Vendor> vendors, List<Pattern> embeddingPatterns) {
         this.version = version;
         this.vendors = List.copyOf(vendors);
-        this.unknown = vendors.stream()
-                .filter(Vendor::isUnknown)
-                .findFirst()
-                .orElseThrow();
+        this.unknown = vendors.stream().filter(Vendor::isUnknown).findFirst().orElseThrow();
         this.embeddingPatterns = List.copyOf(embeddingPatterns);
         Set<String> prefixes = new LinkedHashSet<>();
         vendors.forEach(v -> v.modelPrefixes().forEach(p -> prefixes.add(p.toLowerCase(Locale.ROOT))));
