@@ -30,7 +30,7 @@ public record ProbeProperties(
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout;
         callTimeout = callTimeout == null ? Duration.ofSeconds(20) : callTimeout;
         concurrency = concurrency == null ? 64 : concurrency;
-        perHostConcurrency = perHostConcurrency == null ? 16 : perHostConcurrency;
+        perHostConcurrency = perHostConcurrency == null ? 32 : perHostConcurrency;
         maxAttempts = maxAttempts == null ? 4 : maxAttempts;
     }
 }

@@ -110,8 +110,8 @@ public class RunController {
     }
 
     @GetMapping(value = "/{runId}", produces = MediaType.APPLICATION_JSON_VALUE)
-    public ObjectNode get(@PathVariable UUID runId) {
-        return views.run(runId, true);
+    public ObjectNode get(@PathVariable UUID runId, @RequestParam(defaultValue = "true") boolean items) {
+        return views.run(runId, items);
     }
 
     @GetMapping(value = "/{runId}/items", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""Control-plane benchmark: N items (default 1,000) from POST /api/import-runs to all probed, against a running system
+(`infra/relay up`: import-service, probe-service, Kafka, Connect + Debezium, the simulator as every item's upstream).
+
+Measured in the same run:
+  1. baseline: the calls a probe makes per item (list models, a smoke completion, stream, tools, vision, responses),
+     sent by this script straight to the simulator with the same concurrency probe-service uses: the floor that the
+     upstream and the HTTP work cost by themselves;
+  2. pipeline: POST the batch, then poll the run until every item is PROBED or FAILED.
+
+Prints items/s, the wall times and their ratio, and p50/p99 per stage hop, from the items' timelines:
+  accept   item.submitted      -> item.stage-started (outbox -> Debezium -> Kafka -> probe-service -> timer pickup,
+                                                      including the wait for a free probe slot)
+  probe    item.stage-started  -> item.probed        (the probe's calls)
+and submitted -> probed. The wall time runs until the run shows every item probed, so it includes the relay of the
+results back into import-service's projection. Standard library only. Sends traffic to 127.0.0.1 only.
+"""
+
+import argparse
+import concurrent.futures
+import datetime
+import json
+import os
+import statistics
+import sys
+import time
+import urllib.request
+import uuid
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+
+
+def secrets():
+    out = {}
+    with open(os.path.join(ROOT, "infra", ".run", "secrets.env")) as f:
+        for line in f:
+            if "=" in line:
+                k, v = line.rstrip("\n").split("=", 1)
+                out[k] = v
+    return out
+
+
+def call(method, url, token=None, body=None, ctype="application/json", headers=None, timeout=60):
+    h = {"Content-Type": ctype}
+    if token:
+        h["Authorization"] = "Bearer " + token
+    if headers:
+        h.update(headers)
+    data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+    req = urllib.request.Request(url, data=data, method=method, headers=h)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def ts(s):
+    return datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
+
+
+def pct(values, p):
+    if not values:
+        return float("nan")
+    v = sorted(values)
+    k = min(len(v) - 1, max(0, int(round(p / 100.0 * (len(v) - 1)))))
+    return v[k]
+
+
+def baseline(sim, n, concurrency):
+    """The probe's calls for n items, straight to the simulator."""
+    key = "sk-sim-models=sim-gpt-4o_run=baseline"
+    auth = {"Authorization": "Bearer " + key}
+    chat = {"model": "sim-gpt-4o", "max_tokens": 8, "messages": [{"role": "user", "content": "Reply with one word: ok"}]}
+    tools = dict(chat, tools=[{"type": "function", "function": {"name": "get_weather", "parameters": {
+        "type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}], tool_choice="required")
+    vision = dict(chat, messages=[{"role": "user", "content": [{"type": "text", "text": "colour?"}, {
+        "type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="}}]}])
+
+    def one(_):
+        call("GET", sim + "/v1/models", headers=auth)
+        call("POST", sim + "/v1/chat/completions", body=chat, headers=auth)
+        call("POST", sim + "/v1/chat/completions", body=dict(chat, stream=True), headers=auth)
+        call("POST", sim + "/v1/chat/completions", body=tools, headers=auth)
+        call("POST", sim + "/v1/chat/completions", body=vision, headers=auth)
+        call("POST", sim + "/v1/responses", body={"model": "sim-gpt-4o", "input": "ok", "max_output_tokens": 16,
+                                                  "store": False}, headers=auth)
+
+    t0 = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(one, range(n)))
+    return time.monotonic() - t0
+
+
+def pipeline(front, token, sim, n):
+    run_tag = uuid.uuid4().hex[:8]
+    items = [{"baseUrl": sim, "apiKey": "sk-sim-models=sim-gpt-4o_run=%s-%d" % (run_tag, i), "models": ["sim-gpt-4o"]}
+             for i in range(n)]
+    t0 = time.monotonic()
+    status, body = call("POST", front + "/api/import-runs", token, {"name": "bench " + run_tag, "items": items})
+    if status != 201:
+        sys.exit("submission failed: %d %s" % (status, body[:500]))
+    t_post = time.monotonic() - t0
+    run_id = json.loads(body)["id"]
+    done_at = None
+    while True:
+        _, r = call("GET", front + "/api/import-runs/" + run_id + "?items=false", token)
+        counts = json.loads(r)["counts"]
+        if counts["PROBED"] + counts["FAILED"] == n:
+            done_at = time.monotonic()
+            break
+        if time.monotonic() - t0 > 600:
+            sys.exit("not all probed after 600 s: %s" % counts)
+        time.sleep(0.25)
+    wall = done_at - t0
+    # the trail of every item, paged
+    hops = {"accept": [], "probe": [], "submitted-to-probed": []}
+    cursor = None
+    failed = 0
+    while True:
+        q = "?limit=500" + ("&cursor=" + cursor if cursor else "")
+        _, page = call("GET", front + "/api/import-runs/%s/items%s" % (run_id, q), token)
+        page = json.loads(page)
+        for it in page["data"]:
+            if it["state"] != "PROBED":
+                failed += 1
+                continue
+            ev = {}
+            for t in it["timeline"]:
+                ev.setdefault(t["event"], ts(t["at"]))
+            visible = ts(it["updatedAt"])
+            sub, start, probed = ev.get("item.submitted"), ev.get("item.stage-started"), ev.get("item.probed")
+            if sub and start and probed:
+                hops["accept"].append(start - sub)
+                hops["probe"].append(probed - start)
+                hops["submitted-to-probed"].append(probed - sub)
+        if not page["hasMore"]:
+            break
+        cursor = page["nextCursor"]
+    return run_id, t_post, wall, hops, failed
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--items", type=int, default=1000)
+    ap.add_argument("--concurrency", type=int, default=64, help="the baseline's; probe-service's relay.probe.concurrency")
+    ap.add_argument("--front", default="http://127.0.0.1:8181")
+    ap.add_argument("--sim", default="http://127.0.0.1:8190")
+    ap.add_argument("--out", default=os.path.join(ROOT, "infra", "bench", "results", "control-plane-latest.json"))
+    a = ap.parse_args()
+    token = secrets()["RELAY_OPERATOR_TOKEN"]
+
+    base = baseline(a.sim, a.items, a.concurrency)
+    run_id, t_post, wall, hops, failed = pipeline(a.front, token, a.sim, a.items)
+
+    print("control plane: %d items, POST -> all probed" % a.items)
+    print("  POST /api/import-runs answered in   %7.2f s" % t_post)
+    print("  all probed (wall)                    %7.2f s   %7.1f items/s   target <= 30 s: %s"
+          % (wall, a.items / wall, "met" if wall <= 30 else "NOT met"))
+    print("  baseline: the same calls direct      %7.2f s   (ratio pipeline/baseline %.2f)" % (base, wall / base))
+    print("  failed items                         %7d" % failed)
+    print("  hop                      p50 ms     p99 ms")
+    for name, v in hops.items():
+        print("  %-20s %10.0f %10.0f" % (name, pct(v, 50) * 1000, pct(v, 99) * 1000))
+    os.makedirs(os.path.dirname(a.out), exist_ok=True)
+    with open(a.out, "w") as f:
+        json.dump({"items": a.items, "run": run_id, "postSeconds": t_post, "wallSeconds": wall,
+                   "itemsPerSecond": a.items / wall, "baselineSeconds": base, "failed": failed,
+                   "hops": {k: {"p50ms": pct(v, 50) * 1000, "p99ms": pct(v, 99) * 1000, "n": len(v)}
+                            for k, v in hops.items()},
+                   "at": datetime.datetime.now(datetime.timezone.utc).isoformat()}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
