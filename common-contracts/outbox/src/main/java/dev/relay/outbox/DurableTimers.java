@@ -17,7 +17,8 @@ import org.springframework.transaction.annotation.Transactional;
  * TimerHandler} outside that claim transaction (a handler may call an upstream for seconds), and the handler {@link
  * #complete completes} (or {@link #reschedule reschedules}) the timer in the transaction that records its effect. A
  * process killed mid-run loses its lease: another replica (or the restarted one) runs the timer again, so handlers are
- * idempotent. A {@code generation} makes a completion from a stale claim a no-op.
+ * idempotent. Every claim, schedule and reschedule bumps a {@code generation}, and completing or rescheduling needs the
+ * generation of the claim: a run that outlived its lease (and was claimed again) completes nothing.
  */
 public class DurableTimers {
 
@@ -112,7 +113,8 @@ public class DurableTimers {
      */
     List<Fired> claim(List<String> kinds, String owner, int limit, Duration lease) {
         Instant now = clock.instant();
-        return jdbc.sql("UPDATE " + table + " t SET locked_by = :owner, locked_until = :until"
+        return jdbc.sql("UPDATE " + table + " t SET locked_by = :owner, locked_until = :until,"
+                        + " generation = t.generation + 1"
                         + " FROM (SELECT id FROM " + table + " WHERE kind IN (:kinds) AND due_at <= :now"
                         + " AND (locked_until IS NULL OR locked_until < :now) ORDER BY due_at"
                         + " LIMIT :limit FOR UPDATE SKIP LOCKED) due WHERE t.id = due.id"
@@ -131,6 +133,21 @@ public class DurableTimers {
                         rs.getInt("attempts"),
                         rs.getLong("generation")))
                 .list();
+    }
+
+    /** Gives a claim back untouched (not run): due again at once, attempts unchanged. */
+    void release(Fired t) {
+        jdbc.sql("UPDATE " + table + " SET locked_by = NULL, locked_until = NULL WHERE id = :id AND generation = :gen")
+                .param("id", t.id())
+                .param("gen", t.generation())
+                .update();
+    }
+
+    /** Drops every lease an owner holds (a runner stopping), so its timers are due again at once, not after the lease. */
+    void releaseAll(String owner) {
+        jdbc.sql("UPDATE " + table + " SET locked_by = NULL, locked_until = NULL WHERE locked_by = :owner")
+                .param("owner", owner)
+                .update();
     }
 
     /** Backs a failed run off: the lease is dropped and the timer is due again after {@code delay}. */

@@ -86,7 +86,7 @@ public class TimerRunner implements SmartLifecycle {
         for (DurableTimers.Fired t : claimed) {
             Semaphore s = slots.get(t.kind());
             if (!s.tryAcquire()) {
-                timers.backOff(t, Duration.ZERO); // over this kind's share: give the claim back
+                timers.release(t); // over this kind's share: give the claim back, it was not run
                 continue;
             }
             workers.execute(() -> {
@@ -134,6 +134,11 @@ public class TimerRunner implements SmartLifecycle {
                 workers.awaitTermination(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            try {
+                timers.releaseAll(owner); // what did not finish is due again at once, not after its lease
+            } catch (RuntimeException e) {
+                log.warn("could not release this runner's timer leases; they expire instead: {}", e.toString());
             }
         }
     }

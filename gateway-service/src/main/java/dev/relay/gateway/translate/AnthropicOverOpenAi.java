@@ -139,7 +139,12 @@ public final class AnthropicOverOpenAi {
                             .put("role", "system")
                             .put("content", String.join(BLOCK_SEPARATOR, leadingSystem)));
         }
-        out.put("max_tokens", maxTokens.longValue());
+        // OpenAI's reasoning models refuse max_tokens; they take max_completion_tokens (which includes reasoning)
+        out.put(
+                dialect.reasoning() == UpstreamDialect.Reasoning.REASONING_EFFORT
+                        ? "max_completion_tokens"
+                        : "max_tokens",
+                maxTokens.longValue());
 
         JsonNode stops = root.get("stop_sequences");
         if (stops != null && !stops.isNull()) {
@@ -461,6 +466,7 @@ public final class AnthropicOverOpenAi {
             chat.addObject().put("role", "assistant").put("content", content.stringValue());
             return;
         }
+        List<String> thinking = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         ArrayNode calls = JSON.createArrayNode();
         for (int j = 0; j < content.size(); j++) {
@@ -482,8 +488,15 @@ public final class AnthropicOverOpenAi {
                             .put("name", name)
                             .put("arguments", input == null || input.isNull() ? "{}" : JSON.writeValueAsString(input));
                 }
-                case "thinking", "redacted_thinking" -> {
-                    // a Chat upstream cannot take reasoning back; dropped
+                case "thinking" -> {
+                    // upstreams with thinking: {type} (DeepSeek, GLM, Kimi) want it back as reasoning_content with the
+                    // tool calls it led to; the others cannot take reasoning back, so it is dropped
+                    if (block.path("thinking").isString()) {
+                        thinking.add(block.get("thinking").stringValue());
+                    }
+                }
+                case "redacted_thinking" -> {
+                    // encrypted for Anthropic only: nothing another upstream can read
                 }
                 case "tool_result", "image", "document" -> throw misplaced(type, blockParam, "assistant");
                 default -> cx.dropped().add("content." + type);
@@ -497,6 +510,9 @@ public final class AnthropicOverOpenAi {
             assistant.putNull("content");
         } else {
             assistant.put("content", String.join(BLOCK_SEPARATOR, texts));
+        }
+        if (!thinking.isEmpty() && cx.dialect().reasoning() == UpstreamDialect.Reasoning.THINKING_TYPE) {
+            assistant.put("reasoning_content", String.join("", thinking));
         }
         if (!calls.isEmpty()) {
             assistant.set("tool_calls", calls);

@@ -94,7 +94,8 @@ class KafkaUsageSinkIntegrationTests {
                         InboundEvents.read(r); // demands id and eventType, checks them against the value
                 assertThat(envelope.id()).isEqualTo(UsageRecords.eventId(r.key()));
                 assertThat(InboundEvents.header(r, "eventType")).isEqualTo("usage.recorded");
-                assertThat(InboundEvents.header(r, "schemaVersion")).isEqualTo("1");
+                assertThat(InboundEvents.header(r, "schemaVersion"))
+                        .isEqualTo(String.valueOf(dev.relay.contracts.EventType.USAGE_RECORDED.schemaVersion()));
                 assertThat(envelope.aggregateId()).isEqualTo(r.key());
                 assertThat(envelope.data()).isEqualTo(UsageEvents.completedStream(r.key()));
             }

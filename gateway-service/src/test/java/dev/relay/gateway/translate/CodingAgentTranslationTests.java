@@ -188,6 +188,26 @@ class CodingAgentTranslationTests {
     }
 
     @Test
+    void givesThinkingBackAsReasoningContentWhereTheUpstreamWantsItAndUsesMaxCompletionTokensForOpenAiReasoning() {
+        ObjectNode body = fixture("claude-code-2.1.332-turn2.json");
+        ((tools.jackson.databind.node.ArrayNode) body.at("/messages/2/content"))
+                .insert(
+                        0,
+                        JSON.createObjectNode()
+                                .put("type", "thinking")
+                                .put("thinking", "I should run it.")
+                                .put("signature", "sig"));
+        JsonNode deepSeek = translate(body, dialect(UpstreamDialect.Reasoning.THINKING_TYPE), new DroppedFields());
+        assertThat(deepSeek.at("/messages/3/reasoning_content").stringValue()).isEqualTo("I should run it.");
+        assertThat(deepSeek.has("max_tokens")).isTrue();
+
+        JsonNode openAi = translate(body, dialect(UpstreamDialect.Reasoning.REASONING_EFFORT), new DroppedFields());
+        assertThat(openAi.at("/messages/3").has("reasoning_content")).isFalse();
+        assertThat(openAi.get("max_completion_tokens").longValue()).isEqualTo(32000);
+        assertThat(openAi.has("max_tokens")).isFalse();
+    }
+
+    @Test
     void namesDroppedFieldsAsPlainSortedTokens() {
         DroppedFields d = new DroppedFields();
         d.add("thinking");

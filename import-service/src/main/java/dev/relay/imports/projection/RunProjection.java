@@ -124,7 +124,10 @@ public class RunProjection {
             case PROVISIONING -> ItemState.PROVISIONING;
             case CONFIRMING -> ItemState.CONFIRMING;
         };
-        if (r.state().terminal() || e.attempt() < r.attempt()) {
+        // only forward: a late or repeated stage start (a probe run again after a crash) never moves an item back
+        if (r.state().terminal()
+                || e.attempt() < r.attempt()
+                || (e.attempt() == r.attempt() && r.state().ordinal() >= to.ordinal())) {
             timeline(env, r.id(), r.state(), e.stage().name(), e.attempt(), note("ignored: the item is " + r.state()));
             return;
         }

@@ -56,11 +56,12 @@ public class CommandService {
     /** Cancels every item of the run that is not terminal yet; returns how many. */
     @Transactional
     public int cancelRun(UUID runId, String by) {
-        Long n = jdbc.sql("SELECT count(*) FROM import_run WHERE id = :id FOR UPDATE")
+        boolean exists = jdbc.sql("SELECT id FROM import_run WHERE id = :id FOR UPDATE")
                 .param("id", runId)
-                .query(Long.class)
-                .single();
-        if (n == null || n == 0) {
+                .query(UUID.class)
+                .optional()
+                .isPresent();
+        if (!exists) {
             throw new ProblemException(Problems.of(HttpStatus.NOT_FOUND, "run_not_found", "no run " + runId));
         }
         List<UUID> open = jdbc.sql("SELECT id FROM import_item WHERE run_id = :run"

@@ -76,7 +76,11 @@ public final class RunRequestParser {
             "upgrade",
             "content-length",
             "authorization",
-            "x-api-key");
+            "x-api-key",
+            "expect");
+    /** Header names that carry credentials: those belong in apiKey, sealed; extra headers travel in clear. */
+    static final java.util.regex.Pattern CREDENTIAL_HEADER =
+            java.util.regex.Pattern.compile("(?i).*(key|token|secret|auth|cookie|password|signature).*");
 
     static final int MAX_TIMEOUT_MS = 3_600_000;
     static final int MAX_MODELS = 500;
@@ -409,8 +413,14 @@ public final class RunRequestParser {
             } else if (FORBIDDEN_HEADERS.contains(h.toLowerCase(Locale.ROOT))) {
                 errors.add(new FieldError(
                         i, "extraHeaders", "'" + h + "' is managed by the edge (hop-by-hop headers and credentials)"));
+            } else if (CREDENTIAL_HEADER.matcher(h).matches()) {
+                errors.add(new FieldError(
+                        i,
+                        "extraHeaders",
+                        "'" + h + "' looks like a credential: put the key in apiKey (sealed);"
+                                + " extra headers are stored and sent in clear"));
             }
-            if (v == null || v.length() > 4096 || v.chars().anyMatch(Character::isISOControl)) {
+            if (v == null || v.length() > 4096 || v.chars().anyMatch(c -> Character.isISOControl(c) || c > 0xFF)) {
                 errors.add(new FieldError(
                         i, "extraHeaders", "the value of '" + h + "' must be a string without control characters"));
             }

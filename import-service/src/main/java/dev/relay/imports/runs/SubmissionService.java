@@ -122,6 +122,17 @@ public class SubmissionService {
     private Submitted store(
             RunRequest req, Host host, Map<String, String> unowned, String idempotencyKey, String requestHash) {
         Instant now = clock.instant();
+        // one submission at a time decides duplicates: two concurrent runs with the same key cannot both miss each
+        // other
+        jdbc.sql("SELECT pg_advisory_xact_lock(hashtext('relay.imports.submission'))")
+                .query()
+                .singleRow();
+        if (idempotencyKey != null) {
+            jdbc.sql("DELETE FROM idempotency WHERE key = :key AND expires_at <= :now")
+                    .param("key", idempotencyKey)
+                    .param("now", Timestamp.from(now))
+                    .update();
+        }
         UUID runId = UUID.randomUUID();
         String clientKey = "rk-" + token();
         SealedSecret sealedClientKey = box.seal(clientKey);

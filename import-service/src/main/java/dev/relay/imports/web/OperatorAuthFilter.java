@@ -17,8 +17,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The operator credential on every {@code /api} path: {@code Authorization: Bearer <RELAY_OPERATOR_TOKEN>}, compared in
- * constant time. Health and metrics stay open. A missing or wrong token is a 401 problem; no token is ever logged.
+ * The operator credential on every path but the actuator's: {@code Authorization: Bearer <RELAY_OPERATOR_TOKEN>},
+ * compared in constant time. Deny by default, judged on the decoded, normalised servlet path (so {@code /%61pi/...}
+ * or {@code /api;x/...}, which Spring MVC would route to the API, are not a way around it). Health and metrics stay
+ * open. A missing or wrong token is a 401 problem; no token is ever logged.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -34,7 +36,8 @@ public class OperatorAuthFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/api/");
+        String path = request.getServletPath();
+        return path.equals("/actuator") || path.startsWith("/actuator/");
     }
 
     @Override

@@ -160,7 +160,8 @@ class ImportRunsIntegrationTests {
                 {"name":"","colour":"red","access":{"mode":"subscription"},
                  "items":[{"baseUrl":"ftp://x","apiKey":""},
                           {"baseUrl":"https://ok.example","apiKey":"sk-1","priority":"high","extraHeaders":{"Authorization":"x"}},
-                          {"apiKey":"sk 2","models":[""],"firstByteTimeoutMs":9000,"totalTimeoutMs":100,"spin":1}]}
+                          {"apiKey":"sk 2","models":[""],"firstByteTimeoutMs":9000,"totalTimeoutMs":100,"spin":1},
+                          {"baseUrl":"https://a.example","apiKey":"sk-3","extraHeaders":{"api-key":"azure-secret"}}]}
                 """;
         HttpResponse<String> r = call("POST", "/api/import-runs", "application/json", body, Map.of());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
@@ -184,7 +185,8 @@ class ImportRunsIntegrationTests {
                         "2:apiKey",
                         "2:models",
                         "2:firstByteTimeoutMs",
-                        "2:spin");
+                        "2:spin",
+                        "3:extraHeaders");
         assertThat(runs()).isEqualTo(before);
 
         HttpResponse<String> badLine =
@@ -349,6 +351,17 @@ class ImportRunsIntegrationTests {
                                 HttpResponse.BodyHandlers.ofString())
                         .statusCode())
                 .isEqualTo(200);
+
+        // encoded or parameterised forms of /api that the MVC router would still route are no way around the token
+        for (String sneaky :
+                new String[] {"/%61pi/import-runs", "/api;x/import-runs", "/API/import-runs", "//api/hosts"}) {
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + sneaky))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(sneaky).isEqualTo(401);
+        }
 
         HttpResponse<String> usage = call("GET", "/api/usage?consumer=x", null, null, Map.of());
         assertThat(usage.statusCode()).isEqualTo(503);

@@ -69,6 +69,9 @@ public class ProbeJobs {
             return; // never probed here: nothing to probe again (reconcile reports it)
         }
         Job j = existing.get();
+        if (j.state().equals("PENDING") && j.kind().equals(PROBE)) {
+            return; // a probe of the item is running or waiting: it must not be replaced (reconcile asks again later)
+        }
         upsert(j.itemId(), j.runId(), j.attempt(), REPROBE, e.reconcileId(), j.submitted());
         timers.schedule(PROBE, e.itemId().toString(), clock.instant(), null);
     }

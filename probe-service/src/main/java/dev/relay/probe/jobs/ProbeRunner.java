@@ -93,22 +93,41 @@ public class ProbeRunner implements TimerHandler {
             tx.executeWithoutResult(s -> outbox.append(
                     new ItemStageStarted(job.runId(), itemId, job.attempt(), ItemStage.PROBING, clock.instant())));
         }
-        String key = box.open(job.submitted().apiKey());
         long start = System.nanoTime();
-        Prober.Outcome outcome = prober.probe(job.submitted(), key);
+        Prober.Outcome outcome;
+        try {
+            outcome = prober.probe(job.submitted(), box.open(job.submitted().apiKey()));
+        } catch (RuntimeException e) {
+            // a defect or an input the prober cannot handle: a final, explained failure, not an endless retry
+            log.error("probe of item {} failed unexpectedly", itemId, e);
+            outcome = new Prober.Failed(
+                    dev.relay.contracts.FailureClass.INTERNAL,
+                    "the probe failed unexpectedly (" + e.getClass().getSimpleName() + "); see probe-service's log",
+                    null,
+                    java.util.List.of(),
+                    java.util.List.of(),
+                    null,
+                    null);
+        }
         metrics.timer("relay_probe_duration", "outcome", outcome instanceof Prober.Probed ? "probed" : "failed")
                 .record(Duration.ofNanos(System.nanoTime() - start));
-        tx.executeWithoutResult(s -> record(t, job, outcome));
+        Prober.Outcome result = outcome;
+        tx.executeWithoutResult(s -> {
+            if (!record(t, job, result)) {
+                s.setRollbackOnly(); // this run lost its lease meanwhile: another run owns the job now
+            }
+        });
     }
 
-    private void record(DurableTimers.Fired t, ProbeJobs.Job ran, Prober.Outcome outcome) {
+    /** Writes the outcome; false when this run's claim is stale (the caller rolls back: nothing is written twice). */
+    private boolean record(DurableTimers.Fired t, ProbeJobs.Job ran, Prober.Outcome outcome) {
         Optional<ProbeJobs.Job> now = jobs.find(ran.itemId(), true);
         if (now.isEmpty()
                 || !now.get().state().equals("PENDING")
                 || now.get().attempt() != ran.attempt()
                 || !now.get().kind().equals(ran.kind())) {
             timers.complete(t); // cancelled or superseded while the probe ran
-            return;
+            return true;
         }
         ProbeJobs.Job job = now.get();
         Instant at = clock.instant();
@@ -135,23 +154,30 @@ public class ProbeRunner implements TimerHandler {
                             f.detail(),
                             at);
             };
+            if (!timers.complete(t)) {
+                return false;
+            }
             outbox.append(answer);
             jobs.finish(
                     job,
                     true,
                     answer.passed() ? "PROBED" : answer.classification().name());
-            timers.complete(t);
-            return;
+            return true;
         }
         switch (outcome) {
             case Prober.Probed p -> {
+                if (!timers.complete(t)) {
+                    return false;
+                }
                 outbox.append(new ItemProbed(job.runId(), job.itemId(), job.attempt(), p.result(), at));
                 jobs.finish(job, true, "PROBED");
-                timers.complete(t);
             }
             case Prober.Failed f -> {
                 Optional<Duration> retry = policy.nextDelay(f.classification(), job.tries() + 1, f.retryAfterSeconds());
                 Instant next = retry.map(at::plus).orElse(null);
+                if (next == null ? !timers.complete(t) : !timers.reschedule(t, next, null)) {
+                    return false;
+                }
                 outbox.append(new ItemProbeFailed(
                         job.runId(),
                         job.itemId(),
@@ -166,10 +192,8 @@ public class ProbeRunner implements TimerHandler {
                         at));
                 if (next == null) {
                     jobs.finish(job, true, f.classification().name());
-                    timers.complete(t);
                 } else {
                     jobs.finish(job, false, null);
-                    timers.reschedule(t, next, null);
                     log.info(
                             "probe of item {} failed ({}), retry {} at {}",
                             job.itemId(),
@@ -179,5 +203,6 @@ public class ProbeRunner implements TimerHandler {
                 }
             }
         }
+        return true;
     }
 }

@@ -58,6 +58,9 @@ public class Prober {
             implements Outcome {}
 
     static final String ANTHROPIC_VERSION = "2023-06-01";
+    /** A whole probe ends within this, well inside the timer lease: later calls are not made and count as timeouts. */
+    static final Duration PROBE_DEADLINE = Duration.ofSeconds(100);
+
     static final int MAX_SMOKE_MODELS = 20;
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** A 1x1 transparent PNG, the smallest image a vision probe can send. */
@@ -397,6 +400,15 @@ public class Prober {
 
         Answer call(BaseUrls.Candidate base, String method, String path, byte[] body, Expect expect) {
             URI url = URI.create(base.endpoint(path));
+            Duration left = PROBE_DEADLINE.minusMillis(ms());
+            if (left.isNegative() || left.isZero()) {
+                UpstreamFailure f = UpstreamErrors.classify(
+                        UpstreamErrors.TransportError.TOTAL_TIMEOUT,
+                        "the probe ran out of its " + PROBE_DEADLINE.toSeconds() + " s");
+                failures.add(f);
+                return new Answer(null, null, f);
+            }
+            Duration callTimeout = left.compareTo(timeout) < 0 ? left : timeout;
             Map<String, String> headers = new LinkedHashMap<>(item.extraHeaders());
             headers.put("Accept", "application/json, text/event-stream");
             if (body != null) {
@@ -410,7 +422,7 @@ public class Prober {
             }
             String evidencePath = url.getRawPath();
             try {
-                UpstreamHttp.Response r = http.send(method, url, headers, body, timeout);
+                UpstreamHttp.Response r = http.send(method, url, headers, body, callTimeout);
                 UpstreamAnswer answer = new UpstreamAnswer(
                         r.status(), r.header("content-type"), r.header("retry-after"), r.body(), Instant.now());
                 var failure = UpstreamErrors.classify(answer, expect);

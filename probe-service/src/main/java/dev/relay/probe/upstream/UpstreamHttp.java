@@ -16,13 +16,23 @@ import java.util.concurrent.Semaphore;
 
 /**
  * The only way probe-service reaches an upstream: every URL — the first and every redirect target — passes the {@link
- * UrlGuard} after DNS resolution; the JDK client never follows redirects itself; at most {@code perHost} calls run at
- * once to one upstream host. Bodies are read up to a bound (a probe never needs more).
+ * UrlGuard} after DNS resolution; the JDK client never follows redirects itself, and a redirect to another origin is not
+ * followed at all (the request carries the upstream key: it must not be re-sent anywhere else); at most {@code perHost}
+ * calls run at once to one upstream host. A body is read up to a bound and within the call's deadline (the JDK's
+ * request timeout ends when the headers arrive; a trickling body is cut off by closing the stream).
  */
 public class UpstreamHttp {
 
     static final int MAX_REDIRECTS = 3;
-    static final int MAX_BODY_BYTES = 256 * 1024;
+    /** Enough for the longest model lists (OpenRouter's runs to hundreds of KB); the rest is not read. */
+    static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+    private static final java.util.concurrent.ScheduledExecutorService DEADLINES =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "upstream-read-deadline");
+                t.setDaemon(true);
+                return t;
+            });
 
     /** An answer (status, headers, bounded body) and how long it took, or why there was none. */
     public record Response(int status, Map<String, java.util.List<String>> headers, byte[] body, long latencyMillis) {
@@ -93,14 +103,23 @@ public class UpstreamHttp {
             if (!d.allowed()) {
                 throw new NoAnswer(NoAnswer.Kind.REFUSED, d.reason(), d.resolvedAddress(), ms(start));
             }
-            HttpRequest.Builder b = HttpRequest.newBuilder(current)
-                    .timeout(timeout)
-                    .method(
-                            method,
-                            body == null
-                                    ? HttpRequest.BodyPublishers.noBody()
-                                    : HttpRequest.BodyPublishers.ofByteArray(body));
-            headers.forEach(b::header);
+            HttpRequest.Builder b;
+            try {
+                b = HttpRequest.newBuilder(current)
+                        .timeout(timeout)
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofByteArray(body));
+                headers.forEach(b::header);
+            } catch (IllegalArgumentException e) {
+                throw new NoAnswer(
+                        NoAnswer.Kind.REFUSED,
+                        "the request cannot be sent: " + e.getMessage(),
+                        d.resolvedAddress(),
+                        ms(start));
+            }
             Semaphore s =
                     hosts.computeIfAbsent(current.getHost() + ":" + current.getPort(), k -> new Semaphore(perHost));
             HttpResponse<java.io.InputStream> r;
@@ -109,8 +128,20 @@ public class UpstreamHttp {
                 s.acquire();
                 try {
                     r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+                    long left = Math.max(1, timeout.toMillis() - ms(start));
                     try (java.io.InputStream in = r.body()) {
-                        bytes = in.readNBytes(MAX_BODY_BYTES); // a probe never needs more; the rest is not read
+                        var cut = DEADLINES.schedule(
+                                () -> closeQuietly(in), left, java.util.concurrent.TimeUnit.MILLISECONDS);
+                        try {
+                            bytes = in.readNBytes(MAX_BODY_BYTES); // a probe never needs more; the rest is not read
+                        } catch (IOException e) {
+                            if (cut.isDone()) {
+                                throw new HttpTimeoutException("the body did not arrive within the deadline");
+                            }
+                            throw e;
+                        } finally {
+                            cut.cancel(false);
+                        }
                     }
                 } finally {
                     s.release();
@@ -138,7 +169,16 @@ public class UpstreamHttp {
             int status = r.statusCode();
             String location = r.headers().firstValue("location").orElse(null);
             if (status >= 300 && status < 400 && location != null && hop < MAX_REDIRECTS) {
-                current = current.resolve(location);
+                URI next;
+                try {
+                    next = current.resolve(location);
+                } catch (IllegalArgumentException e) {
+                    return new Response(status, r.headers().map(), bytes, ms(start)); // unreadable Location: the answer
+                }
+                if (!sameOrigin(current, next)) {
+                    return new Response(status, r.headers().map(), bytes, ms(start)); // never re-send the key elsewhere
+                }
+                current = next;
                 if (status == 303) {
                     method = "GET";
                     body = null;
@@ -146,6 +186,24 @@ public class UpstreamHttp {
                 continue;
             }
             return new Response(status, r.headers().map(), bytes, ms(start));
+        }
+    }
+
+    static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(String.valueOf(b.getScheme()))
+                && a.getHost().equalsIgnoreCase(String.valueOf(b.getHost()))
+                && port(a) == port(b);
+    }
+
+    private static int port(URI u) {
+        return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    }
+
+    private static void closeQuietly(java.io.InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // closing is all that was asked
         }
     }
 
