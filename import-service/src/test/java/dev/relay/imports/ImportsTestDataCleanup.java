@@ -4,7 +4,10 @@ import dev.relay.testsupport.SuiteCleanup;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Deletes what import-service's integration tests created in schema {@code imports}, when they end. */
+/**
+ * Deletes what import-service's integration tests created, when they end: in schema {@code imports}, and in schema
+ * {@code probe}, which the end-to-end tests fill through the probe-service process they start.
+ */
 public final class ImportsTestDataCleanup implements BeforeAllCallback {
 
     @Override
@@ -20,6 +23,10 @@ public final class ImportsTestDataCleanup implements BeforeAllCallback {
                 "DELETE FROM imports.host WHERE created_at >= ?",
                 "DELETE FROM imports.timer WHERE created_at >= ?",
                 "DELETE FROM imports.outbox WHERE created_at >= ?",
-                "DELETE FROM imports.inbox WHERE processed_at >= ?");
+                "DELETE FROM imports.inbox WHERE processed_at >= ?",
+                "DELETE FROM probe.probe_job WHERE created_at >= ?",
+                "DELETE FROM probe.timer WHERE created_at >= ?",
+                "DELETE FROM probe.outbox WHERE created_at >= ?",
+                "DELETE FROM probe.inbox WHERE processed_at >= ?");
     }
 }

@@ -12,6 +12,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** probe-service runs against the real infrastructure as its own role, in its own schema, and relays its outbox. */
+@org.junit.jupiter.api.extension.ExtendWith(ProbeTestDataCleanup.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ProbeApplicationIntegrationTests extends ServiceRuntimeContract {
 
