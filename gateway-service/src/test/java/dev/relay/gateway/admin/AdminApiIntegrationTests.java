@@ -42,6 +42,7 @@ import tools.jackson.databind.json.JsonMapper;
  * its resources through a unique {@code managedBy}, so it tolerates other tests writing the same schema.
  */
 @RelayIntegrationTest
+@org.junit.jupiter.api.extension.ExtendWith(dev.relay.gateway.GatewayTestDataCleanup.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AdminApiIntegrationTests {
 

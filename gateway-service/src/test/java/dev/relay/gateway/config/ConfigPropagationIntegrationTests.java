@@ -39,6 +39,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * replicas poll {@code config_version} only every 10 minutes here, so the event path alone must do it.
  */
 @RelayIntegrationTest
+@org.junit.jupiter.api.extension.ExtendWith(dev.relay.gateway.GatewayTestDataCleanup.class)
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "relay.gateway.config-poll-interval=10m")
