@@ -45,6 +45,9 @@ class ImportRunsIntegrationTests {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    IdempotencyJanitor janitor;
+
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         RelayInfrastructure infra = RelayInfrastructure.get();
@@ -227,6 +230,20 @@ class ImportRunsIntegrationTests {
                 Map.of("Idempotency-Key", idem));
         assertThat(other.statusCode()).isEqualTo(409);
         assertThat(JSON.readTree(other.body()).get("code").asString()).isEqualTo("idempotency_key_reused");
+
+        // once its window has passed the key is purged, and it may be used again for anything
+        jdbc.sql("UPDATE idempotency SET expires_at = now() - interval '1 second' WHERE key = :k")
+                .param("k", idem)
+                .update();
+        assertThat(janitor.purge()).isGreaterThanOrEqualTo(1);
+        HttpResponse<String> reused = call(
+                "POST",
+                "/api/import-runs",
+                "application/json",
+                body.replace("idem\"", "idem3\""),
+                Map.of("Idempotency-Key", idem));
+        assertThat(reused.statusCode()).as(reused.body()).isEqualTo(201);
+        assertThat(reused.headers().firstValue("Idempotent-Replayed")).isEmpty();
     }
 
     @Test
