@@ -61,21 +61,7 @@ public record ChannelRoute(
      * already ends in a version segment ({@code /v1}, {@code /v4}, {@code /api/v3} ...).
      */
     public static URI normaliseApiBase(String baseUrl) {
-        String s = baseUrl.trim();
-        while (s.endsWith("/")) {
-            s = s.substring(0, s.length() - 1);
-        }
-        URI uri = URI.create(s);
-        if (uri.getScheme() == null
-                || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
-                || uri.getHost() == null) {
-            throw new IllegalArgumentException("base URL must be an absolute http(s) URL: " + baseUrl);
-        }
-        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        if (!path.matches(".*/v[0-9]+(beta)?")) {
-            s = s + "/v1";
-        }
-        return URI.create(s);
+        return dev.relay.contracts.ApiBases.normalise(baseUrl);
     }
 
     @Override

@@ -347,26 +347,9 @@ public final class BaseUrls {
         return String.join("/", segments);
     }
 
-    /**
-     * The edge's rule, as {@code ChannelRoute.normaliseApiBase} applies it: trim, drop trailing slashes, append {@code
-     * /v1} unless the path ends in a version segment.
-     */
+    /** The edge's rule ({@link dev.relay.contracts.ApiBases}), as text. */
     static String edgeApiBase(String baseUrl) {
-        String s = baseUrl.trim();
-        while (s.endsWith("/")) {
-            s = s.substring(0, s.length() - 1);
-        }
-        URI uri = URI.create(s);
-        if (uri.getScheme() == null
-                || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
-                || uri.getHost() == null) {
-            throw new IllegalArgumentException("base URL must be an absolute http(s) URL: " + baseUrl);
-        }
-        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        if (!path.matches(".*/v[0-9]+(beta)?")) {
-            s = s + "/v1";
-        }
-        return s;
+        return dev.relay.contracts.ApiBases.normalise(baseUrl).toString();
     }
 
     /** Trims whitespace, no-break spaces, zero-width characters and a byte-order mark from both ends. */

@@ -334,22 +334,8 @@ class BaseUrlsTests {
         return p.candidates(protocol).stream().map(Candidate::apiBase).toList();
     }
 
-    /** A verbatim copy of the edge's {@code ChannelRoute.normaliseApiBase} (gateway-service), the rule to agree with. */
+    /** The rule the edge routes with (shared: {@code ApiBases}), the one to agree with. */
     static URI edgeNormaliseApiBase(String baseUrl) {
-        String s = baseUrl.trim();
-        while (s.endsWith("/")) {
-            s = s.substring(0, s.length() - 1);
-        }
-        URI uri = URI.create(s);
-        if (uri.getScheme() == null
-                || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
-                || uri.getHost() == null) {
-            throw new IllegalArgumentException("base URL must be an absolute http(s) URL: " + baseUrl);
-        }
-        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        if (!path.matches(".*/v[0-9]+(beta)?")) {
-            s = s + "/v1";
-        }
-        return URI.create(s);
+        return dev.relay.contracts.ApiBases.normalise(baseUrl);
     }
 }
