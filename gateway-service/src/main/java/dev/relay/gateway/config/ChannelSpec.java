@@ -46,19 +46,7 @@ public record ChannelSpec(
     static final int MAX_WEIGHT = 1_000_000;
 
     /** Headers a channel may not set: hop-by-hop headers, and credentials (the gateway injects those itself). */
-    static final Set<String> FORBIDDEN_HEADERS = Set.of(
-            "connection",
-            "keep-alive",
-            "proxy-authenticate",
-            "proxy-authorization",
-            "proxy-connection",
-            "te",
-            "trailer",
-            "transfer-encoding",
-            "upgrade",
-            "content-length",
-            "authorization",
-            "x-api-key");
+    static final Set<String> FORBIDDEN_HEADERS = dev.relay.contracts.UpstreamHeaders.MANAGED;
 
     public ChannelSpec {
         name = Checks.requiredText(name, "name", Checks.NAME_MAX);

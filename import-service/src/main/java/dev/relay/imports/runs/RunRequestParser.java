@@ -63,21 +63,8 @@ public final class RunRequestParser {
             "period",
             "expiresAt",
             "smokeModel");
-    /** Headers an item may not set: hop-by-hop ones and credentials (the edge injects the key itself). */
-    static final Set<String> FORBIDDEN_HEADERS = Set.of(
-            "connection",
-            "keep-alive",
-            "proxy-authenticate",
-            "proxy-authorization",
-            "proxy-connection",
-            "te",
-            "trailer",
-            "transfer-encoding",
-            "upgrade",
-            "content-length",
-            "authorization",
-            "x-api-key",
-            "expect");
+    /** Headers an item may not set: the same rule as the edge's channels (an item's headers become its channel's). */
+    static final Set<String> FORBIDDEN_HEADERS = dev.relay.contracts.UpstreamHeaders.MANAGED;
     /** Header names that carry credentials: those belong in apiKey, sealed; extra headers travel in clear. */
     static final java.util.regex.Pattern CREDENTIAL_HEADER =
             java.util.regex.Pattern.compile("(?i).*(key|token|secret|auth|cookie|password|signature).*");
