@@ -23,18 +23,37 @@ import java.util.stream.Stream;
 public final class ServiceProcess implements AutoCloseable {
 
     private final String module;
+    private final String moduleDir;
+    private final String jarPattern;
+    private final String healthPath;
+    private final String maxHeap;
     private final int port;
     private final Map<String, String> env;
     private final List<String> args;
     private final Path log;
     private Process process;
 
-    private ServiceProcess(String module, int port, Map<String, String> env, List<String> args, Path log) {
+    private ServiceProcess(
+            String module,
+            String moduleDir,
+            String jarPattern,
+            String healthPath,
+            String maxHeap,
+            Map<String, String> env,
+            List<String> args) {
         this.module = module;
-        this.port = port;
-        this.env = env;
-        this.args = args;
-        this.log = log;
+        this.moduleDir = moduleDir;
+        this.jarPattern = jarPattern;
+        this.healthPath = healthPath;
+        this.maxHeap = maxHeap;
+        this.port = freePort();
+        this.env = new LinkedHashMap<>(env);
+        this.args = List.copyOf(args);
+        try {
+            this.log = Files.createTempFile(module + "-", ".log");
+        } catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 
     /**
@@ -42,12 +61,26 @@ public final class ServiceProcess implements AutoCloseable {
      * --key=value} arguments; not started yet.
      */
     public static ServiceProcess of(String module, Map<String, String> env, String... args) {
-        try {
-            Path log = Files.createTempFile(module + "-", ".log");
-            return new ServiceProcess(module, freePort(), new LinkedHashMap<>(env), List.of(args), log);
-        } catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
+        return new ServiceProcess(
+                module,
+                module,
+                module + "-.*-SNAPSHOT\\.jar",
+                "/actuator/health/readiness",
+                "-Xmx384m",
+                env,
+                List.of(args));
+    }
+
+    /** The upstream simulator ({@code infra/upstream-simulator}); see {@link UpstreamSimulatorProcess}. */
+    static ServiceProcess simulator(String... args) {
+        return new ServiceProcess(
+                "upstream-simulator",
+                "infra/upstream-simulator",
+                "relay-upstream-simulator-.*\\.jar",
+                "/actuator/health",
+                "-Xmx256m",
+                Map.of(),
+                List.of(args));
     }
 
     /** Starts (or starts again) the process and waits until its readiness probe answers UP. */
@@ -57,10 +90,10 @@ public final class ServiceProcess implements AutoCloseable {
         }
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m",
+                maxHeap,
                 "-XX:TieredStopAtLevel=1",
                 "-jar",
-                jar(module).toString(),
+                jar().toString(),
                 "--server.port=" + port,
                 "--server.address=127.0.0.1"));
         cmd.addAll(args);
@@ -103,8 +136,8 @@ public final class ServiceProcess implements AutoCloseable {
         return log;
     }
 
-    public boolean alive() {
-        return process != null && process.isAlive();
+    public long pid() {
+        return process == null ? -1 : process.pid();
     }
 
     private void awaitReady(Duration timeout) {
@@ -157,10 +190,10 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    static Path jar(String module) {
-        Path target = RelayInfrastructure.relayHome().resolve(module).resolve("target");
+    private Path jar() {
+        Path target = RelayInfrastructure.relayHome().resolve(moduleDir).resolve("target");
         try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
-            return files.filter(f -> f.getFileName().toString().matches(module + "-.*-SNAPSHOT\\.jar"))
+            return files.filter(f -> f.getFileName().toString().matches(jarPattern))
                     .findFirst()
                     .orElseThrow(() -> new IllegalStateException("no " + module + " jar in " + target
                             + "; the reactor builds it before this module's tests"));
