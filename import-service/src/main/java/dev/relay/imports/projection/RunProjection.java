@@ -100,34 +100,63 @@ public class RunProjection {
         }
     }
 
-    @Transactional(propagation = Propagation.MANDATORY)
-    public void duplicate(ItemDuplicate e, EventEnvelope env) {
+    /**
+     * The item's row, locked, when this event may move it: null when the item is not ours, or when it is terminal or
+     * the event belongs to an older attempt — then the event is only kept in the timeline (with its detail, or a note
+     * saying why it changed nothing).
+     *
+     * @param attempt the event's attempt, or null for "the item's current one"
+     */
+    private Row movable(ItemEvent e, EventEnvelope env, String stage, Integer attempt, ObjectNode detail) {
         Row r = lock(e);
         if (r == null) {
-            return;
+            return null;
         }
+        int at = attempt == null ? r.attempt() : attempt;
+        if (r.state().terminal() || at < r.attempt()) {
+            timeline(
+                    env,
+                    r.id(),
+                    r.state(),
+                    stage,
+                    at,
+                    detail != null ? detail : note("ignored: the item is " + r.state()));
+            return null;
+        }
+        return r;
+    }
+
+    private static ObjectNode failure(dev.relay.contracts.FailureClass classification, String detail) {
+        return JSON.createObjectNode()
+                .put("classification", classification.name())
+                .put("detail", detail);
+    }
+
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void duplicate(ItemDuplicate e, EventEnvelope env) {
         ObjectNode d = JSON.createObjectNode();
         d.put("reason", e.reason());
         d.put("duplicateOfRun", e.duplicateOfRunId().toString());
         d.put("duplicateOfItem", e.duplicateOfItemId().toString());
-        move(r, ItemState.DUPLICATE, null, r.attempt(), env, d, null, null);
+        Row r = lock(e); // written DUPLICATE with its event: this records it and may complete the run
+        if (r != null) {
+            move(r, ItemState.DUPLICATE, null, r.attempt(), env, d, null, null);
+        }
     }
 
     @Transactional(propagation = Propagation.MANDATORY)
     public void stageStarted(ItemStageStarted e, EventEnvelope env) {
-        Row r = lock(e);
-        if (r == null) {
-            return;
-        }
         ItemState to = switch (e.stage()) {
             case PROBING -> ItemState.PROBING;
             case PROVISIONING -> ItemState.PROVISIONING;
             case CONFIRMING -> ItemState.CONFIRMING;
         };
+        Row r = movable(e, env, e.stage().name(), e.attempt(), null);
+        if (r == null) {
+            return;
+        }
         // only forward: a late or repeated stage start (a probe run again after a crash) never moves an item back
-        if (r.state().terminal()
-                || e.attempt() < r.attempt()
-                || (e.attempt() == r.attempt() && r.state().ordinal() >= to.ordinal())) {
+        if (e.attempt() == r.attempt() && r.state().ordinal() >= to.ordinal()) {
             timeline(env, r.id(), r.state(), e.stage().name(), e.attempt(), note("ignored: the item is " + r.state()));
             return;
         }
@@ -136,12 +165,13 @@ public class RunProjection {
 
     @Transactional(propagation = Propagation.MANDATORY)
     public void probed(ItemProbed e, EventEnvelope env) {
-        Row r = lock(e);
+        ObjectNode d = JSON.createObjectNode();
+        d.put("vendor", e.result().vendor());
+        d.put("smokeModel", e.result().smokeModel());
+        d.set("apiBases", JSON.valueToTree(e.result().apiBases()));
+        d.set("evidence", JSON.valueToTree(e.result().evidence()));
+        Row r = movable(e, env, "PROBING", e.attempt(), null);
         if (r == null) {
-            return;
-        }
-        if (r.state().terminal() || e.attempt() < r.attempt()) {
-            timeline(env, r.id(), r.state(), "PROBING", e.attempt(), note("ignored: the item is " + r.state()));
             return;
         }
         Map<String, String> models = new LinkedHashMap<>();
@@ -162,23 +192,12 @@ public class RunProjection {
                 .param("result", JSON.writeValueAsString(e.result()))
                 .param("id", r.id())
                 .update();
-        ObjectNode d = JSON.createObjectNode();
-        d.put("vendor", e.result().vendor());
-        d.put("smokeModel", e.result().smokeModel());
-        d.set("apiBases", JSON.valueToTree(e.result().apiBases()));
-        d.set("evidence", JSON.valueToTree(e.result().evidence()));
         move(r, ItemState.PROBED, "PROBING", e.attempt(), env, d, null, null);
     }
 
     @Transactional(propagation = Propagation.MANDATORY)
     public void probeFailed(ItemProbeFailed e, EventEnvelope env) {
-        Row r = lock(e);
-        if (r == null) {
-            return;
-        }
-        ObjectNode d = JSON.createObjectNode();
-        d.put("classification", e.classification().name());
-        d.put("detail", e.detail());
+        ObjectNode d = failure(e.classification(), e.detail());
         d.put("upstreamStatus", e.upstreamStatus());
         d.put(
                 "nextAttemptAt",
@@ -186,8 +205,8 @@ public class RunProjection {
         d.put("resolvedAddress", e.resolvedAddress());
         d.set("candidates", JSON.valueToTree(e.candidates()));
         d.set("evidence", JSON.valueToTree(e.evidence()));
-        if (r.state().terminal() || e.attempt() < r.attempt()) {
-            timeline(env, r.id(), r.state(), "PROBING", e.attempt(), d);
+        Row r = movable(e, env, "PROBING", e.attempt(), d);
+        if (r == null) {
             return;
         }
         if (e.isFinal()) {
@@ -208,36 +227,29 @@ public class RunProjection {
 
     @Transactional(propagation = Propagation.MANDATORY)
     public void provisioned(ItemProvisioned e, EventEnvelope env) {
-        Row r = lock(e);
-        if (r == null) {
-            return;
-        }
         ObjectNode d = JSON.createObjectNode();
         d.put("channelId", e.channelId());
         d.put("groupId", e.groupId());
         d.put("clientKeyId", e.clientKeyId());
         d.set("resources", JSON.valueToTree(e.resources()));
-        if (r.state().terminal()) {
-            timeline(env, r.id(), r.state(), "PROVISIONING", e.attempt(), d);
-            return;
+        Row r = movable(e, env, "PROVISIONING", e.attempt(), d);
+        if (r != null) {
+            move(r, ItemState.CONFIRMING, "PROVISIONING", e.attempt(), env, d, null, null);
         }
-        move(r, ItemState.CONFIRMING, "PROVISIONING", e.attempt(), env, d, null, null);
     }
 
     @Transactional(propagation = Propagation.MANDATORY)
     public void provisionFailed(ItemProvisionFailed e, EventEnvelope env) {
-        Row r = lock(e);
-        if (r == null) {
-            return;
-        }
-        ObjectNode d = JSON.createObjectNode();
-        d.put("classification", e.classification().name());
-        d.put("detail", e.detail());
+        ObjectNode d = failure(e.classification(), e.detail());
         d.put(
                 "nextAttemptAt",
                 e.nextAttemptAt() == null ? null : e.nextAttemptAt().toString());
-        if (r.state().terminal() || e.nextAttemptAt() != null) {
-            timeline(env, r.id(), r.state(), "PROVISIONING", e.attempt(), d);
+        Row r = movable(e, env, "PROVISIONING", e.attempt(), d);
+        if (r == null) {
+            return;
+        }
+        if (e.nextAttemptAt() != null) {
+            timeline(env, r.id(), r.state(), "PROVISIONING", e.attempt(), d); // retried: not failed yet
             return;
         }
         move(
@@ -253,44 +265,29 @@ public class RunProjection {
 
     @Transactional(propagation = Propagation.MANDATORY)
     public void confirmed(ItemConfirmed e, EventEnvelope env) {
-        Row r = lock(e);
-        if (r == null) {
-            return;
-        }
         ObjectNode d = JSON.createObjectNode();
         d.put("smokeModel", e.smokeModel());
         d.put("accessStatus", e.accessStatus().name());
         d.set("evidence", JSON.valueToTree(e.evidence()));
-        if (r.state().terminal()) {
-            timeline(env, r.id(), r.state(), "CONFIRMING", e.attempt(), d);
+        Row r = movable(e, env, "CONFIRMING", e.attempt(), d);
+        if (r == null) {
             return;
         }
-        jdbc.sql("UPDATE import_item SET access_status = :a WHERE id = :id")
-                .param("a", e.accessStatus().name())
-                .param("id", r.id())
-                .update();
+        accessStatus(r, e.accessStatus().name());
         move(r, ItemState.READY, "CONFIRMING", e.attempt(), env, d, null, null);
     }
 
     @Transactional(propagation = Propagation.MANDATORY)
     public void confirmationFailed(ItemConfirmationFailed e, EventEnvelope env) {
-        Row r = lock(e);
-        if (r == null) {
-            return;
-        }
-        ObjectNode d = JSON.createObjectNode();
-        d.put("classification", e.classification().name());
-        d.put("detail", e.detail());
+        ObjectNode d = failure(e.classification(), e.detail());
         d.put("edgeStatus", e.edgeStatus());
         d.set("edgeEvidence", JSON.valueToTree(e.edgeEvidence()));
         d.set("directEvidence", JSON.valueToTree(e.directEvidence()));
-        if (r.state().terminal()) {
-            timeline(env, r.id(), r.state(), "CONFIRMING", e.attempt(), d);
+        Row r = movable(e, env, "CONFIRMING", e.attempt(), d);
+        if (r == null) {
             return;
         }
-        jdbc.sql("UPDATE import_item SET access_status = 'BROKEN' WHERE id = :id")
-                .param("id", r.id())
-                .update();
+        accessStatus(r, "BROKEN");
         move(
                 r,
                 ItemState.FAILED,
@@ -304,30 +301,29 @@ public class RunProjection {
 
     @Transactional(propagation = Propagation.MANDATORY)
     public void rolledBack(ItemRolledBack e, EventEnvelope env) {
-        Row r = lock(e);
-        if (r == null) {
-            return;
-        }
         ObjectNode d = JSON.createObjectNode();
         d.put("reason", e.reason());
         d.set("removed", JSON.valueToTree(e.removed()));
-        jdbc.sql("UPDATE import_item SET access_status = NULL WHERE id = :id")
-                .param("id", r.id())
-                .update();
-        move(r, ItemState.ROLLED_BACK, null, r.attempt(), env, d, null, null);
+        Row r = lock(e); // a rollback ends any state, READY included
+        if (r != null) {
+            accessStatus(r, null);
+            move(r, ItemState.ROLLED_BACK, null, r.attempt(), env, d, null, null);
+        }
     }
 
     @Transactional(propagation = Propagation.MANDATORY)
     public void cancelled(ItemCancelled e, EventEnvelope env) {
-        Row r = lock(e);
-        if (r == null) {
-            return;
+        Row r = movable(e, env, null, null, null);
+        if (r != null) {
+            move(r, ItemState.CANCELLED, null, r.attempt(), env, note(e.reason()), null, null);
         }
-        if (r.state().terminal()) {
-            timeline(env, r.id(), r.state(), null, r.attempt(), note("ignored: the item is " + r.state()));
-            return;
-        }
-        move(r, ItemState.CANCELLED, null, r.attempt(), env, note(e.reason()), null, null);
+    }
+
+    private void accessStatus(Row r, String status) {
+        jdbc.sql("UPDATE import_item SET access_status = :a WHERE id = :id")
+                .param("a", status)
+                .param("id", r.id())
+                .update();
     }
 
     /** Command: cancel an open item — answered with {@code item.cancelled}. */
