@@ -166,6 +166,18 @@ public abstract class GatewayIntegrationSupport {
             String protocol,
             Map<String, String> extraHeaders,
             Map<String, Boolean> capabilities) {
+        return newChannel(publicModel, upstreamModel, upstreamKey, protocol, extraHeaders, capabilities, Map.of());
+    }
+
+    /** The same, with the channel's {@code dialect} (e.g. {@code Map.of("reasoning", "enable_thinking")}). */
+    protected String newChannel(
+            String publicModel,
+            String upstreamModel,
+            String upstreamKey,
+            String protocol,
+            Map<String, String> extraHeaders,
+            Map<String, Boolean> capabilities,
+            Map<String, String> dialect) {
         ObjectNode ch = JSON.createObjectNode();
         ch.put(
                 "name",
@@ -188,6 +200,10 @@ public abstract class GatewayIntegrationSupport {
                 .put("embeddings", true)
                 .put("responses", "OPENAI".equals(protocol));
         capabilities.forEach(caps::put);
+        if (!dialect.isEmpty()) {
+            ObjectNode d = ch.putObject("dialect");
+            dialect.forEach(d::put);
+        }
         return admin("POST", "/channels", ch).get("id").asString();
     }
 

@@ -98,15 +98,6 @@ public class DurableTimers {
         return n != null && n > 0;
     }
 
-    /** How many timers of a kind are pending (for metrics and tests). */
-    public long pending(String kind) {
-        Long n = jdbc.sql("SELECT count(*) FROM " + table + " WHERE kind = :kind")
-                .param("kind", kind)
-                .query(Long.class)
-                .single();
-        return n == null ? 0 : n;
-    }
-
     /**
      * Claims up to {@code limit} due timers of the given kinds for {@code owner} with a lease, in one short transaction
      * of its own (auto-commit statement): rows whose lease expired (their runner died) are due again.

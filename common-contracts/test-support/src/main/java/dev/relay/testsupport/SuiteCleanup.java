@@ -36,11 +36,6 @@ public final class SuiteCleanup implements ExtensionContext.Store.CloseableResou
         context.getRoot().getStore(NS).getOrComputeIfAbsent(SuiteCleanup.class, k -> new SuiteCleanup());
     }
 
-    /** When the run began: rows created from then on are this run's. */
-    public static Instant started() {
-        return STARTED;
-    }
-
     @Override
     public void close() throws Exception {
         List<String> all = new ArrayList<>();

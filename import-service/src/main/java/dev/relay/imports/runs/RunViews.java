@@ -7,7 +7,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -275,12 +274,5 @@ public class RunViews {
 
     private static ProblemException notFound(String what, UUID id) {
         return new ProblemException(Problems.of(HttpStatus.NOT_FOUND, what + "_not_found", "no " + what + " " + id));
-    }
-
-    /** Sorted for an item list, for tests: ids in index order. */
-    static List<String> ids(ArrayNode items) {
-        List<String> out = new ArrayList<>();
-        items.forEach(i -> out.add(i.get("id").stringValue()));
-        return out;
     }
 }
