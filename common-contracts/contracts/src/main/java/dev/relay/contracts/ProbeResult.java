@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * What probing found: the API base per protocol the upstream speaks, the vendor (from the vendor data file, or {@code
  * unknown}), the models it will expose, each correction with its reason, the capability profile, the smoke model, the
- * evidence (every probe call) and advisory warnings.
+ * evidence (every probe call), advisory warnings, and the channel dialect the vendor data gives for the vendor (null:
+ * the edge's defaults).
  */
 public record ProbeResult(
         List<ApiBase> apiBases,
@@ -16,7 +17,8 @@ public record ProbeResult(
         String smokeModel,
         List<ProbeCall> evidence,
         List<Warning> warnings,
-        long latencyMillis) {
+        long latencyMillis,
+        ChannelDialect dialect) {
     public ProbeResult {
         apiBases = List.copyOf(apiBases);
         models = List.copyOf(models);

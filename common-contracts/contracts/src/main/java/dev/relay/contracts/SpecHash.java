@@ -29,6 +29,7 @@ public final class SpecHash {
             "updatedAt",
             "status",
             "statusReason",
+            "statusUntil",
             "apiBase",
             "keyPrefix",
             "credential",

@@ -27,7 +27,8 @@ final class Events {
                 "deepseek-chat",
                 List.of(new ProbeCall("GET", "/v1/models", 200, 35, "{\"object\":\"list\",\"data\":[…]}")),
                 List.of(new Warning("WARMUP_403", "the model list names deepseek-chat but a completion got 403")),
-                412);
+                412,
+                new ChannelDialect("thinking_type", "inline"));
     }
 
     static List<ManagedResource> resources() {

@@ -2,6 +2,7 @@ package dev.relay.probe.upstream;
 
 import dev.relay.contracts.ApiBase;
 import dev.relay.contracts.CapabilityProfile;
+import dev.relay.contracts.ChannelDialect;
 import dev.relay.contracts.FailureClass;
 import dev.relay.contracts.ItemSubmitted;
 import dev.relay.contracts.ModelCorrection;
@@ -10,13 +11,13 @@ import dev.relay.contracts.ProbeCall;
 import dev.relay.contracts.ProbeResult;
 import dev.relay.contracts.Protocol;
 import dev.relay.contracts.ProtocolHint;
+import dev.relay.contracts.UpstreamErrors;
+import dev.relay.contracts.UpstreamErrors.Expect;
+import dev.relay.contracts.UpstreamErrors.UpstreamAnswer;
+import dev.relay.contracts.UpstreamErrors.UpstreamFailure;
 import dev.relay.contracts.Warning;
 import dev.relay.probe.logic.BaseUrls;
 import dev.relay.probe.logic.ModelNames;
-import dev.relay.probe.logic.UpstreamErrors;
-import dev.relay.probe.logic.UpstreamErrors.Expect;
-import dev.relay.probe.logic.UpstreamErrors.UpstreamAnswer;
-import dev.relay.probe.logic.UpstreamErrors.UpstreamFailure;
 import dev.relay.probe.logic.VendorCatalog;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -346,8 +347,18 @@ public class Prober {
                         "no models were named: the " + exposed.size() + " listed models are exposed, only " + smoke
                                 + " was called"));
             }
-            return new Probed(
-                    new ProbeResult(apiBases, vendor.id(), models, corrections, caps, smoke, evidence, warnings, ms()));
+            return new Probed(new ProbeResult(
+                    apiBases,
+                    vendor.id(),
+                    models,
+                    corrections,
+                    caps,
+                    smoke,
+                    evidence,
+                    warnings,
+                    ms(),
+                    new ChannelDialect(
+                            vendor.dialect().reasoning(), vendor.dialect().systemMessages())));
         }
 
         /** The names the operator asked for: requested models and alias targets, in order, without repeats. */

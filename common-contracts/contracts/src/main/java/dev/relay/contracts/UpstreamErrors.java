@@ -1,7 +1,5 @@
-package dev.relay.probe.logic;
+package dev.relay.contracts;
 
-import dev.relay.contracts.FailureClass;
-import dev.relay.contracts.Warning;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;

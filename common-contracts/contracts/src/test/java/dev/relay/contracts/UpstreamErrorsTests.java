@@ -1,16 +1,14 @@
-package dev.relay.probe.logic;
+package dev.relay.contracts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.relay.contracts.FailureClass;
-import dev.relay.contracts.Warning;
-import dev.relay.probe.logic.UpstreamErrors.BodyFormat;
-import dev.relay.probe.logic.UpstreamErrors.ErrorBody;
-import dev.relay.probe.logic.UpstreamErrors.Expect;
-import dev.relay.probe.logic.UpstreamErrors.TransportError;
-import dev.relay.probe.logic.UpstreamErrors.UpstreamAnswer;
-import dev.relay.probe.logic.UpstreamErrors.UpstreamFailure;
+import dev.relay.contracts.UpstreamErrors.BodyFormat;
+import dev.relay.contracts.UpstreamErrors.ErrorBody;
+import dev.relay.contracts.UpstreamErrors.Expect;
+import dev.relay.contracts.UpstreamErrors.TransportError;
+import dev.relay.contracts.UpstreamErrors.UpstreamAnswer;
+import dev.relay.contracts.UpstreamErrors.UpstreamFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
