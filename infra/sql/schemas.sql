@@ -35,12 +35,43 @@ ALTER DEFAULT PRIVILEGES FOR ROLE relay_probe IN SCHEMA probe GRANT SELECT ON TA
 ALTER DEFAULT PRIVILEGES FOR ROLE relay_access IN SCHEMA access GRANT SELECT ON TABLES TO relay_cdc;
 ALTER DEFAULT PRIVILEGES FOR ROLE relay_reconcile IN SCHEMA reconcile GRANT SELECT ON TABLES TO relay_cdc;
 
--- The publication covers the service schemas, so outbox tables created later by Flyway are included without
--- superuser rights at migration time. publish = 'insert': the outbox is append-only, and tables without a replica
--- identity stay updatable. Debezium's table.include.list narrows the stream to the outbox tables.
+-- The publication holds the five outbox tables and nothing else, so PostgreSQL decodes and ships only outbox
+-- inserts (never the usage ledger or any other busy table). It is owned by relay_publisher, a NOLOGIN role every
+-- service role is a member of: a service's own migration (relay-outbox V0_3) adds its outbox table in the transaction
+-- that follows its creation, without superuser rights. publish = 'insert': the outbox is append-only, and tables
+-- without a replica identity stay updatable. A publication from before (FOR TABLES IN SCHEMA, owned by the
+-- superuser) is converted in place: same name, so Debezium's slot keeps streaming.
 DO $$
 BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'relay_publisher') THEN
+    CREATE ROLE relay_publisher NOLOGIN;
+  END IF;
+END $$;
+GRANT relay_publisher TO relay_gateway, relay_import, relay_probe, relay_access, relay_reconcile;
+
+DO $$
+DECLARE
+  s text;
+BEGIN
   IF NOT EXISTS (SELECT FROM pg_publication WHERE pubname = 'relay_outbox') THEN
-    CREATE PUBLICATION relay_outbox FOR TABLES IN SCHEMA gateway, imports, probe, access, reconcile WITH (publish = 'insert');
+    CREATE PUBLICATION relay_outbox WITH (publish = 'insert');
+  END IF;
+  FOR s IN SELECT n.nspname FROM pg_publication_namespace pn JOIN pg_publication p ON p.oid = pn.pnpubid
+           JOIN pg_namespace n ON n.oid = pn.pnnspid WHERE p.pubname = 'relay_outbox'
+  LOOP
+    EXECUTE format('ALTER PUBLICATION relay_outbox DROP TABLES IN SCHEMA %I', s);
+  END LOOP;
+  FOREACH s IN ARRAY ARRAY['gateway', 'imports', 'probe', 'access', 'reconcile']
+  LOOP
+    IF to_regclass(format('%I.outbox', s)) IS NOT NULL AND NOT EXISTS (SELECT FROM pg_publication_tables
+        WHERE pubname = 'relay_outbox' AND schemaname = s AND tablename = 'outbox') THEN
+      EXECUTE format('ALTER PUBLICATION relay_outbox ADD TABLE %I.outbox', s);
+    END IF;
+  END LOOP;
+  IF (SELECT pubowner FROM pg_publication WHERE pubname = 'relay_outbox') <> 'relay_publisher'::regrole THEN
+    -- a new owner needs CREATE on the database for the change only; it is taken back at once
+    EXECUTE format('GRANT CREATE ON DATABASE %I TO relay_publisher', current_database());
+    ALTER PUBLICATION relay_outbox OWNER TO relay_publisher;
+    EXECUTE format('REVOKE CREATE ON DATABASE %I FROM relay_publisher', current_database());
   END IF;
 END $$;

@@ -96,6 +96,23 @@ public abstract class ServiceRuntimeContract {
         }
     }
 
+    /** Debezium's publication carries the service's outbox and no other table of its schema (no ledger, no state). */
+    @Test
+    void publishesOnlyItsOutboxTable() throws SQLException {
+        try (Connection c = RelayInfrastructure.get().adminConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT tablename FROM pg_publication_tables"
+                        + " WHERE pubname = 'relay_outbox' AND schemaname = ?")) {
+            ps.setString(1, schema());
+            List<String> tables = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            assertThat(tables).containsExactly("outbox");
+        }
+    }
+
     @Test
     void relaysAnOutboxEventThroughDebeziumToItsTopic() {
         WrittenEvent written = writeEventThroughOutbox();
