@@ -5,8 +5,8 @@ import static dev.relay.gateway.admin.AdminResponses.blocking;
 import dev.relay.gateway.config.ConfigFilter;
 import dev.relay.gateway.config.ConfigService;
 import dev.relay.gateway.config.CreatedKey;
-import dev.relay.gateway.config.EntryStatus;
 import dev.relay.gateway.config.KeyRecord;
+import dev.relay.gateway.config.KeyStatus;
 import dev.relay.gateway.config.WriteResult;
 import java.util.Set;
 import org.springframework.http.ResponseEntity;
@@ -40,7 +40,7 @@ class KeyAdminController {
     @GetMapping
     Mono<ResponseEntity<byte[]>> list(ServerHttpRequest request) {
         return blocking(() -> {
-            ConfigFilter filter = AdminQuery.filter(request, FILTERS, EntryStatus.class);
+            ConfigFilter filter = AdminQuery.filter(request, FILTERS, KeyStatus.class);
             return AdminResponses.list(
                     config.keys(filter).stream().map(k -> KeyJson.view(k, null)).toList());
         });
@@ -86,19 +86,42 @@ class KeyAdminController {
     @PostMapping("/{id}/disable")
     Mono<ResponseEntity<byte[]>> disable(
             @PathVariable String id, ServerHttpRequest request, @RequestBody(required = false) byte[] body) {
-        return status(id, request, body, EntryStatus.DISABLED);
+        return status(id, request, body, KeyStatus.DISABLED);
     }
 
     @PostMapping("/{id}/enable")
     Mono<ResponseEntity<byte[]>> enable(
             @PathVariable String id, ServerHttpRequest request, @RequestBody(required = false) byte[] body) {
-        return status(id, request, body, EntryStatus.ENABLED);
+        return status(id, request, body, KeyStatus.ENABLED);
     }
 
-    private Mono<ResponseEntity<byte[]>> status(String id, ServerHttpRequest request, byte[] body, EntryStatus to) {
+    private Mono<ResponseEntity<byte[]>> status(String id, ServerHttpRequest request, byte[] body, KeyStatus to) {
         return blocking(() -> {
             AdminJson.rejectUnknown(AdminJson.object(request, body, false), Set.of(), Set.of(), "");
             return written(config.setKeyStatus(id, AdminResponses.ifMatch(request.getHeaders()), to));
+        });
+    }
+
+    /**
+     * Usage accounting's verdict: {@code {"reason": "...", "until": "<instant>" | null}} marks the key
+     * {@code EXHAUSTED} (a {@code DISABLED} key stays disabled).
+     */
+    @PostMapping("/{id}/exhaust")
+    Mono<ResponseEntity<byte[]>> exhaust(
+            @PathVariable String id, ServerHttpRequest request, @RequestBody(required = false) byte[] body) {
+        return blocking(() -> {
+            KeyJson.Exhaustion e = KeyJson.exhaustion(AdminJson.object(request, body, false));
+            return written(config.exhaustKey(id, AdminResponses.ifMatch(request.getHeaders()), e.reason(), e.until()));
+        });
+    }
+
+    /** The key's budget was reset or topped up: {@code EXHAUSTED} becomes {@code ENABLED}; other statuses stay. */
+    @PostMapping("/{id}/restore")
+    Mono<ResponseEntity<byte[]>> restore(
+            @PathVariable String id, ServerHttpRequest request, @RequestBody(required = false) byte[] body) {
+        return blocking(() -> {
+            AdminJson.rejectUnknown(AdminJson.object(request, body, false), Set.of(), Set.of(), "");
+            return written(config.restoreKey(id, AdminResponses.ifMatch(request.getHeaders())));
         });
     }
 

@@ -2,9 +2,9 @@ package dev.relay.gateway.admin;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.relay.gateway.config.ConfigException;
-import dev.relay.gateway.config.EntryStatus;
 import dev.relay.gateway.config.KeyRecord;
 import dev.relay.gateway.config.KeySpec;
+import dev.relay.gateway.config.KeyStatus;
 import java.time.Instant;
 import java.util.Set;
 import tools.jackson.databind.node.ObjectNode;
@@ -15,7 +15,11 @@ final class KeyJson {
     static final Set<String> WRITABLE =
             Set.of("name", "groupId", "status", "expiresAt", "rateLimitPerMinute", "managedBy", "externalRef");
     static final Set<String> CREATE_ONLY = Set.of("key");
-    static final Set<String> READ_ONLY = Set.of("id", "keyPrefix", "version", "createdAt", "updatedAt");
+    /** Accepted and ignored; {@code statusReason}/{@code statusUntil} are set by {@code exhaust} only. */
+    static final Set<String> READ_ONLY =
+            Set.of("id", "keyPrefix", "statusReason", "statusUntil", "version", "createdAt", "updatedAt");
+
+    static final Set<String> EXHAUST_FIELDS = Set.of("reason", "until");
 
     private KeyJson() {}
 
@@ -45,12 +49,25 @@ final class KeyJson {
         return new KeySpec(
                 AdminJson.string(body, "name"),
                 AdminJson.string(body, "groupId"),
-                AdminJson.enumValue(body, "status", EntryStatus.class),
+                AdminJson.enumValue(body, "status", KeyStatus.class),
                 AdminJson.instant(body, "expiresAt"),
                 AdminJson.integer(body, "rateLimitPerMinute"),
                 AdminJson.string(body, "managedBy"),
                 AdminJson.string(body, "externalRef"),
                 key);
+    }
+
+    /** The body of {@code POST /keys/{id}/exhaust}: {@code {"reason": "...", "until": "<instant>" | null}}. */
+    record Exhaustion(String reason, Instant until) {}
+
+    static Exhaustion exhaustion(ObjectNode body) {
+        AdminJson.rejectUnknown(body, EXHAUST_FIELDS, Set.of(), "");
+        String reason = AdminJson.string(body, "reason");
+        if (reason != null && reason.length() > KeySpec.STATUS_REASON_MAX) {
+            throw ConfigException.invalid(
+                    "reason", "reason must be at most " + KeySpec.STATUS_REASON_MAX + " characters");
+        }
+        return new Exhaustion(reason, AdminJson.instant(body, "until"));
     }
 
     private static void rejectKey(ObjectNode body) {
@@ -71,7 +88,9 @@ final class KeyJson {
             String name,
             String groupId,
             String keyPrefix,
-            EntryStatus status,
+            KeyStatus status,
+            String statusReason,
+            Instant statusUntil,
             Instant expiresAt,
             Integer rateLimitPerMinute,
             String managedBy,
@@ -96,6 +115,8 @@ final class KeyJson {
                 s.groupId(),
                 r.keyPrefix(),
                 s.status(),
+                s.statusReason(),
+                s.statusUntil(),
                 s.expiresAt(),
                 s.rateLimitPerMinute(),
                 s.managedBy(),

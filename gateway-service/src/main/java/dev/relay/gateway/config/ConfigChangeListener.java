@@ -12,9 +12,11 @@ import org.springframework.kafka.listener.ConsumerSeekAware;
 
 /**
  * Thin adapter: every replica reads every {@code gateway.config-changed} event (its own consumer group,
- * {@link ConfigEventsConsumerGroup}, starting at the latest offset) and reloads when the event names a newer version
- * than its snapshot. Reloads once more when partitions are assigned, closing the gap between the start-up load and
- * the first fetch. Applying an event twice is harmless (the reload is idempotent), so no inbox is kept.
+ * {@link ConfigEventsConsumerGroup}, starting at the latest offset) and asks for a reload when the event names a newer
+ * version than its snapshot, without waiting for it: the reloads of a burst of events coalesce
+ * ({@link SnapshotLoader#refreshLaterTo}). Reloads once more when partitions are assigned, closing the gap between the
+ * start-up load and the first fetch. Applying an event twice is harmless (the reload is idempotent), so no inbox is
+ * kept.
  */
 public class ConfigChangeListener implements ConsumerSeekAware {
 
@@ -35,7 +37,7 @@ public class ConfigChangeListener implements ConsumerSeekAware {
     public void on(ConsumerRecord<String, String> record) {
         EventEnvelope envelope = InboundEvents.read(record);
         switch (envelope.data()) {
-            case GatewayConfigChanged changed -> snapshots.refreshIfOlderThan(changed.configVersion());
+            case GatewayConfigChanged changed -> snapshots.refreshLaterTo(changed.configVersion());
             default ->
                 throw new IllegalStateException(
                         "unexpected event " + envelope.type() + " (" + envelope.id() + ") on " + record.topic());

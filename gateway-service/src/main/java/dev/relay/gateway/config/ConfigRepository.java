@@ -37,8 +37,9 @@ public class ConfigRepository {
             + " status, status_reason, managed_by, external_ref, version, created_at, updated_at";
     private static final String GROUP_COLUMNS =
             "id, name, models, status, managed_by, external_ref, version, created_at, updated_at";
-    private static final String KEY_COLUMNS = "id, group_id, name, key_hash, key_prefix, status, expires_at,"
-            + " rate_limit_per_minute, managed_by, external_ref, version, created_at, updated_at";
+    private static final String KEY_COLUMNS = "id, group_id, name, key_hash, key_prefix, status, status_reason,"
+            + " status_until, expires_at, rate_limit_per_minute, managed_by, external_ref, version, created_at,"
+            + " updated_at";
 
     private static final Logger log = LoggerFactory.getLogger(ConfigRepository.class);
 
@@ -449,8 +450,9 @@ public class ConfigRepository {
     public void insertKey(KeyRecord r) {
         bindKey(
                         jdbc.sql("INSERT INTO client_key (" + KEY_COLUMNS + ") VALUES (:id, :groupId, :name,"
-                                + " :keyHash, :keyPrefix, :status, :expiresAt, :rateLimitPerMinute, :managedBy,"
-                                + " :externalRef, :version, :createdAt, :updatedAt)"),
+                                + " :keyHash, :keyPrefix, :status, :statusReason, :statusUntil, :expiresAt,"
+                                + " :rateLimitPerMinute, :managedBy, :externalRef, :version, :createdAt,"
+                                + " :updatedAt)"),
                         r)
                 .update();
     }
@@ -458,6 +460,7 @@ public class ConfigRepository {
     public void updateKey(KeyRecord r) {
         bindKey(
                         jdbc.sql("UPDATE client_key SET group_id = :groupId, name = :name, status = :status,"
+                                + " status_reason = :statusReason, status_until = :statusUntil,"
                                 + " expires_at = :expiresAt, rate_limit_per_minute = :rateLimitPerMinute,"
                                 + " managed_by = :managedBy, external_ref = :externalRef, version = :version,"
                                 + " updated_at = :updatedAt WHERE id = :id AND key_hash = :keyHash"),
@@ -477,6 +480,11 @@ public class ConfigRepository {
                 .param("keyHash", HexFormat.of().parseHex(r.keyHash()))
                 .param("keyPrefix", r.keyPrefix())
                 .param("status", k.status().name())
+                .param("statusReason", k.statusReason(), java.sql.Types.VARCHAR)
+                .param(
+                        "statusUntil",
+                        k.statusUntil() == null ? null : Timestamp.from(k.statusUntil()),
+                        java.sql.Types.TIMESTAMP)
                 .param(
                         "expiresAt",
                         k.expiresAt() == null ? null : Timestamp.from(k.expiresAt()),
@@ -495,7 +503,9 @@ public class ConfigRepository {
                 new KeySpec(
                         rs.getString("name"),
                         rs.getString("group_id"),
-                        EntryStatus.valueOf(rs.getString("status")),
+                        KeyStatus.valueOf(rs.getString("status")),
+                        rs.getString("status_reason"),
+                        instant(rs, "status_until"),
                         instant(rs, "expires_at"),
                         (Integer) rs.getObject("rate_limit_per_minute"),
                         rs.getString("managed_by"),

@@ -29,8 +29,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Every change of the edge's configuration. Each change is one transaction: the row change, {@code config_version + 1}
  * (under its row lock, so versions commit in order) and a {@code gateway.config-changed} outbox row; Debezium relays
- * the event to every replica. After the commit this replica reloads its own snapshot before returning, so the caller
- * reads its write here at once (when the change joined a caller's transaction, the reload runs after that commits).
+ * the event to every replica. After the commit this replica waits until its own snapshot serves the change before
+ * returning, so the caller reads its write here at once (when the change joined a caller's transaction, the reload
+ * runs after that commits, in the background). Concurrent writers share those reloads.
  *
  * <p>Creates are idempotent on ({@code managedBy}, {@code externalRef}): the same pair returns the existing resource
  * ({@link WriteResult#replayed()}) without a version bump, or fails with a conflict when the request differs in a
@@ -292,6 +293,11 @@ public class ConfigService {
      * A replay returns the key without plaintext.
      */
     public WriteResult<CreatedKey> createKey(KeySpec spec) {
+        if (spec.status() == KeyStatus.EXHAUSTED) {
+            throw ConfigException.invalid(
+                    "status",
+                    "a key is created ENABLED or DISABLED; POST /admin/v1/keys/{id}/exhaust marks it EXHAUSTED");
+        }
         return createIdempotently(() -> {
             if (spec.externalRef() != null) {
                 Optional<KeyRecord> existing = repository.findKeyByRef(spec.managedBy(), spec.externalRef());
@@ -326,8 +332,66 @@ public class ConfigService {
         return updateKey(id, precondition, current -> spec);
     }
 
-    /** Updates a key's attributes; the key material itself never changes (create a new key to rotate). */
+    /**
+     * Updates a key's attributes as an operator describes them (PUT, PATCH); the key material itself never changes
+     * (create a new key to rotate). {@code EXHAUSTED} can be kept (with the stored reason and reset time), not
+     * entered: that is {@link #exhaustKey}'s.
+     */
     public WriteResult<KeyRecord> updateKey(String id, Precondition precondition, Function<KeyRecord, KeySpec> change) {
+        return writeKey(id, precondition, null, current -> {
+            KeySpec next = Objects.requireNonNull(change.apply(current), "change");
+            if (next.status() != KeyStatus.EXHAUSTED) {
+                return next;
+            }
+            KeySpec now = current.spec();
+            if (now.status() != KeyStatus.EXHAUSTED) {
+                throw ConfigException.invalid(
+                        "status",
+                        "a key becomes EXHAUSTED only through POST /admin/v1/keys/" + id
+                                + "/exhaust (with its reason)");
+            }
+            return next.exhausted(now.statusReason(), now.statusUntil());
+        });
+    }
+
+    /** {@code ENABLED} (also from {@code EXHAUSTED}: an operator's override) or {@code DISABLED} (from any status). */
+    public WriteResult<KeyRecord> setKeyStatus(String id, Precondition precondition, KeyStatus status) {
+        if (status == KeyStatus.EXHAUSTED) {
+            throw new IllegalArgumentException("EXHAUSTED is set by exhaustKey, with a reason");
+        }
+        return writeKey(id, precondition, null, current -> current.spec().withStatus(status));
+    }
+
+    /**
+     * Usage accounting's verdict: the key used up its budget ({@code reason}) until {@code until} (null: no known
+     * reset). An {@code ENABLED} key becomes {@code EXHAUSTED}; an exhausted one takes the new reason and reset time
+     * (the same ones change nothing); a {@code DISABLED} key stays as it is, because an operator's decision wins.
+     * Writes {@code UPDATED}.
+     */
+    public WriteResult<KeyRecord> exhaustKey(String id, Precondition precondition, String reason, Instant until) {
+        return writeKey(id, precondition, ChangeKind.UPDATED, current -> {
+            KeySpec now = current.spec();
+            return now.status() == KeyStatus.DISABLED ? now : now.exhausted(reason, until);
+        });
+    }
+
+    /**
+     * The key's budget was topped up or reset: {@code EXHAUSTED} becomes {@code ENABLED} (reason and reset time
+     * cleared); any other status is left as it is. Writes {@code UPDATED}.
+     */
+    public WriteResult<KeyRecord> restoreKey(String id, Precondition precondition) {
+        return writeKey(id, precondition, ChangeKind.UPDATED, current -> {
+            KeySpec now = current.spec();
+            return now.status() == KeyStatus.EXHAUSTED ? now.withStatus(KeyStatus.ENABLED) : now;
+        });
+    }
+
+    /**
+     * Applies {@code change} under the key's row lock. The event is {@code kind} when given, else {@code ENABLED} /
+     * {@code DISABLED} for a change of the status alone and {@code UPDATED} for anything else.
+     */
+    private WriteResult<KeyRecord> writeKey(
+            String id, Precondition precondition, ChangeKind kind, Function<KeyRecord, KeySpec> change) {
         return write(() -> {
             KeyRecord current = lockedKey(id, precondition);
             KeySpec next = Objects.requireNonNull(change.apply(current), "change");
@@ -350,15 +414,16 @@ public class ConfigService {
                     current.createdAt(),
                     now());
             repository.updateKey(r);
-            ChangeKind kind = next.withStatus(current.spec().status()).equals(current.spec())
-                    ? statusChange(next.status() == EntryStatus.ENABLED)
-                    : ChangeKind.UPDATED;
-            return WriteResult.changed(r, changed(KEY, id, kind));
+            ChangeKind event = kind;
+            if (event == null) {
+                boolean statusOnly =
+                        next.withStatus(KeyStatus.ENABLED).equals(current.spec().withStatus(KeyStatus.ENABLED));
+                event = statusOnly && next.status() != KeyStatus.EXHAUSTED
+                        ? statusChange(next.status() == KeyStatus.ENABLED)
+                        : ChangeKind.UPDATED;
+            }
+            return WriteResult.changed(r, changed(KEY, id, event));
         });
-    }
-
-    public WriteResult<KeyRecord> setKeyStatus(String id, Precondition precondition, EntryStatus status) {
-        return updateKey(id, precondition, current -> current.spec().withStatus(status));
     }
 
     public WriteResult<Void> deleteKey(String id, Precondition precondition) {
@@ -386,6 +451,12 @@ public class ConfigService {
         return version;
     }
 
+    /**
+     * Runs one change in its transaction. After the commit, the caller waits until this replica serves the config
+     * version the result names (its own change, or the current version when nothing changed): read-your-writes. The
+     * wait shares loads with concurrent writers ({@link SnapshotLoader#awaitVersion}), so a burst of writes costs a
+     * few reloads, not one each.
+     */
     private <T> WriteResult<T> write(Supplier<WriteResult<T>> work) {
         boolean joined = TransactionSynchronizationManager.isActualTransactionActive();
         WriteResult<T> result;
@@ -394,18 +465,22 @@ public class ConfigService {
         } catch (DuplicateKeyException ex) {
             throw duplicate(ex);
         }
-        if (result != null && result.changed()) {
-            if (joined) {
+        if (result == null) {
+            return null;
+        }
+        long version = result.configVersion();
+        if (joined) {
+            if (result.changed()) {
                 // The caller's transaction commits later; reload then, off its thread (it still holds a connection).
                 TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                     @Override
                     public void afterCommit() {
-                        snapshots.refreshLater();
+                        snapshots.refreshLaterTo(version);
                     }
                 });
-            } else {
-                snapshots.refreshQuietly();
             }
+        } else {
+            snapshots.awaitVersionQuietly(version);
         }
         return result;
     }

@@ -38,7 +38,7 @@ public class ConfigVersionPoller implements SmartLifecycle {
                         "config version {} in the database is ahead of the snapshot ({}): reloading",
                         stored,
                         snapshots.installedVersion());
-                snapshots.refresh();
+                snapshots.awaitVersion(stored);
             }
             if (failing) {
                 log.info("config version poll recovered");

@@ -1,9 +1,11 @@
 package dev.relay.gateway.config;
 
 import dev.relay.contracts.SecretBox;
+import dev.relay.gateway.health.ReplicaId;
 import dev.relay.gateway.routing.SnapshotHolder;
 import dev.relay.outbox.OutboxWriter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -12,7 +14,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 
-/** Wires the config store, the routing snapshot and the three ways it is kept current. */
+/** Wires the config store, the routing snapshot, the three ways it is kept current and the replica heartbeat. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(GatewayConfigProperties.class)
 public class GatewayConfigConfiguration {
@@ -55,8 +57,29 @@ public class GatewayConfigConfiguration {
             ConfigRepository repository,
             PlatformTransactionManager transactionManager,
             SecretBox secretBox,
-            SnapshotHolder holder) {
-        return new SnapshotLoader(repository, transactionManager, secretBox, holder);
+            SnapshotHolder holder,
+            MeterRegistry registry,
+            ReplicaHeartbeat heartbeat,
+            GatewayConfigProperties properties) {
+        return new SnapshotLoader(
+                repository,
+                transactionManager,
+                secretBox,
+                holder,
+                registry,
+                properties.configReloadCoalesceWindow(),
+                heartbeat::installed);
+    }
+
+    @Bean
+    Replicas replicas(JdbcClient jdbc) {
+        return new Replicas(jdbc);
+    }
+
+    @Bean
+    ReplicaHeartbeat replicaHeartbeat(
+            Replicas replicas, SnapshotHolder holder, ReplicaId replica, GatewayConfigProperties properties) {
+        return new ReplicaHeartbeat(replicas, holder, replica.value(), properties.replicaHeartbeatInterval());
     }
 
     @Bean

@@ -6,6 +6,8 @@ import dev.relay.gateway.routing.ClientKeyEntry;
 import dev.relay.gateway.routing.GroupEntry;
 import dev.relay.gateway.routing.RoutingSnapshot;
 import dev.relay.gateway.routing.SnapshotHolder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,11 +16,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -34,10 +40,25 @@ import org.springframework.transaction.support.TransactionTemplate;
  * a failure there fails start-up), then on every trigger: a local commit, a {@code gateway.config-changed} event, the
  * poller.
  *
- * <p>Concurrent refresh requests coalesce: a caller whose request arrived before a load began is served by that load
- * instead of starting another one, so a burst of changes costs a few loads, not one per change.
+ * <p>Reloads coalesce; a burst of changes costs a few loads, not one per change:
+ *
+ * <ul>
+ *   <li>one load at a time; a caller arriving while a load runs waits for it and then loads only if it is still not
+ *       covered, and the first of the waiting callers loads for all of them (at most one trailing load);
+ *   <li>a caller that knows the version it needs ({@link #awaitVersion}: an admin write waiting for its own commit)
+ *       returns as soon as the installed snapshot reaches it, loading only when no load already covers it;
+ *   <li>events ({@link #refreshLaterTo}) never block their consumer: they raise the wanted version and schedule at
+ *       most one background catch-up, which loads only if the snapshot is still behind when it runs, and starts no
+ *       sooner than {@code coalesceWindow} after the previous load ended, so that during a burst of changes the
+ *       events of that window share one load (an event after a quiet spell loads at once; admin writes on this
+ *       replica never wait for the window).
+ * </ul>
+ *
+ * Every load is counted in {@code relay_gateway_config_reloads_total{result=ok|failed}}.
  */
 public class SnapshotLoader implements SmartInitializingSingleton, DisposableBean {
+
+    public static final String RELOADS_METRIC = "relay_gateway_config_reloads";
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotLoader.class);
 
@@ -45,31 +66,66 @@ public class SnapshotLoader implements SmartInitializingSingleton, DisposableBea
     private final TransactionTemplate readTx;
     private final SecretBox secretBox;
     private final SnapshotHolder holder;
+    private final LongConsumer installed;
+    private final Counter reloads;
+    private final Counter failedReloads;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong requested = new AtomicLong();
     private long served; // guarded by lock: every request with a ticket <= served has been loaded for
+    /** The highest config version an event announced (what the background catch-up loads towards). */
+    private final AtomicLong wanted = new AtomicLong();
+
+    private final AtomicBoolean catchUpScheduled = new AtomicBoolean();
+    /**
+     * The version of the installed snapshot once everyone told of it has been told (the heartbeat reported it): what
+     * {@link #awaitVersion} waits for, so a replica's heartbeat row never lags a change it already answered for.
+     */
+    private volatile long published;
     /** Channels (id@version) already reported as unopenable: logged once, not on every reload. */
     private final Set<String> reportedUnopenable = ConcurrentHashMap.newKeySet();
 
     private volatile int unopenable;
-    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+    private final long coalesceNanos;
+    /** When the last load ended (System.nanoTime()); event-driven loads keep {@code coalesceWindow} after it. */
+    private volatile long lastLoadEnded;
+
+    private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "gateway-config-refresh");
         t.setDaemon(true);
         return t;
     });
 
+    /**
+     * @param coalesceWindow the least time between the end of one load and the start of an event-driven one (zero:
+     *     none)
+     * @param installed told the version of every snapshot installed (e.g. the replica heartbeat)
+     */
     public SnapshotLoader(
             ConfigRepository repository,
             PlatformTransactionManager transactionManager,
             SecretBox secretBox,
-            SnapshotHolder holder) {
+            SnapshotHolder holder,
+            MeterRegistry registry,
+            Duration coalesceWindow,
+            LongConsumer installed) {
         this.repository = repository;
+        this.coalesceNanos = coalesceWindow.toNanos();
+        this.lastLoadEnded = System.nanoTime() - coalesceNanos;
         this.secretBox = secretBox;
         this.holder = holder;
+        this.installed = installed;
         this.readTx = new TransactionTemplate(transactionManager);
         readTx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         readTx.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
         readTx.setReadOnly(true);
+        this.reloads = Counter.builder(RELOADS_METRIC)
+                .description("Routing snapshot loads (full reads of the configuration) by this replica")
+                .tag("result", "ok")
+                .register(registry);
+        this.failedReloads = Counter.builder(RELOADS_METRIC)
+                .description("Routing snapshot loads (full reads of the configuration) by this replica")
+                .tag("result", "failed")
+                .register(registry);
     }
 
     /** The start-up load, before the web server accepts traffic. */
@@ -111,8 +167,8 @@ public class SnapshotLoader implements SmartInitializingSingleton, DisposableBea
     }
 
     /**
-     * Loads and installs a snapshot that includes every change committed before this call; returns the snapshot now
-     * installed (which may be newer still).
+     * Loads and installs a snapshot that includes every change committed before this call, unless a load that began
+     * after this call already did; returns the snapshot now installed (which may be newer still).
      */
     public RoutingSnapshot refresh() {
         long ticket = requested.incrementAndGet();
@@ -121,28 +177,72 @@ public class SnapshotLoader implements SmartInitializingSingleton, DisposableBea
             if (served >= ticket) {
                 return holder.get();
             }
-            long upTo = requested.get();
-            RoutingSnapshot next = load();
-            if (holder.install(next)) {
-                log.debug("installed routing snapshot at config version {}", next.version());
-            }
-            served = upTo;
-            return holder.get();
+            return loadLocked();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Refreshes unless the installed snapshot is already at {@code version} or newer. */
-    public void refreshIfOlderThan(long version) {
-        if (holder.get().version() < version) {
-            refresh();
+    /**
+     * Returns once the installed snapshot is at {@code version} or newer, a version committed before this call (an
+     * admin write's own): at once when it already is, after the running load when that one covers it, and otherwise
+     * after one load that the callers waiting meanwhile share.
+     */
+    public RoutingSnapshot awaitVersion(long version) {
+        if (published >= version) {
+            return holder.get();
+        }
+        long ticket = requested.incrementAndGet();
+        lock.lock();
+        try {
+            if (published >= version || served >= ticket) {
+                return holder.get();
+            }
+            return loadLocked();
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** Refreshes on a background thread (used after a commit the caller must not wait on); failures are logged. */
-    public void refreshLater() {
-        background.execute(this::refreshQuietly);
+    /** {@link #awaitVersion}, logging instead of throwing: the poller and the events will catch up. */
+    public void awaitVersionQuietly(long version) {
+        try {
+            awaitVersion(version);
+        } catch (RuntimeException ex) {
+            log.warn("routing snapshot refresh failed, will retry on the next event or poll: {}", ex.toString());
+        }
+    }
+
+    /**
+     * Asks for a snapshot at {@code version} or newer without waiting (an event's version, or a commit the caller
+     * must not wait on): a background catch-up is scheduled unless one is already queued, and it loads only if the
+     * snapshot is still behind the newest version asked for when it runs. Failures are logged.
+     */
+    public void refreshLaterTo(long version) {
+        wanted.accumulateAndGet(version, Math::max);
+        if (published < version && catchUpScheduled.compareAndSet(false, true)) {
+            scheduleCatchUp(0);
+        }
+    }
+
+    private void scheduleCatchUp(long delayNanos) {
+        try {
+            background.schedule(this::catchUp, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException ex) {
+            catchUpScheduled.set(false); // shutting down
+        }
+    }
+
+    private void catchUp() {
+        long wait = coalesceNanos - (System.nanoTime() - lastLoadEnded);
+        if (wait > 0 && published < wanted.get()) {
+            scheduleCatchUp(wait); // still scheduled: the events of the window join this run
+            return;
+        }
+        catchUpScheduled.set(false); // versions asked for from now on schedule one more run, after this one
+        if (published < wanted.get()) {
+            awaitVersionQuietly(wanted.get());
+        }
     }
 
     /** Refreshes, logging instead of throwing: the poller and the events will catch up. */
@@ -152,6 +252,28 @@ public class SnapshotLoader implements SmartInitializingSingleton, DisposableBea
         } catch (RuntimeException ex) {
             log.warn("routing snapshot refresh failed, will retry on the next event or poll: {}", ex.toString());
         }
+    }
+
+    /** One load under the lock, serving every ticket taken before it began. */
+    private RoutingSnapshot loadLocked() {
+        long upTo = requested.get();
+        RoutingSnapshot next;
+        try {
+            next = load();
+        } catch (RuntimeException ex) {
+            failedReloads.increment();
+            throw ex;
+        } finally {
+            lastLoadEnded = System.nanoTime();
+        }
+        reloads.increment();
+        if (holder.install(next)) {
+            log.debug("installed routing snapshot at config version {}", next.version());
+            installed.accept(next.version());
+        }
+        published = holder.get().version();
+        served = upTo;
+        return holder.get();
     }
 
     /** Channels of the last load whose credential did not open with the master key (left out of the snapshot). */
@@ -206,9 +328,12 @@ public class SnapshotLoader implements SmartInitializingSingleton, DisposableBea
                             k.id(),
                             s.name(),
                             s.groupId(),
-                            s.status() == EntryStatus.ENABLED,
+                            s.status() == KeyStatus.ENABLED,
                             s.expiresAt(),
-                            s.rateLimitPerMinute()));
+                            s.rateLimitPerMinute(),
+                            s.status() == KeyStatus.EXHAUSTED
+                                    ? new ClientKeyEntry.Exhaustion(s.statusReason(), s.statusUntil())
+                                    : null));
         }
         return new RoutingSnapshot(version, routes, groupEntries, keysByHash);
     }

@@ -92,6 +92,15 @@ class IntrospectionController {
             o.put("name", k.name());
             o.put("groupId", k.groupId());
             o.put("enabled", k.enabled());
+            if (k.exhausted() != null) {
+                ObjectNode e = o.putObject("exhausted");
+                e.put("reason", k.exhausted().reason());
+                e.put(
+                        "until",
+                        k.exhausted().until() == null
+                                ? null
+                                : k.exhausted().until().toString());
+            }
             o.put("expiresAt", k.expiresAt() == null ? null : k.expiresAt().toString());
             if (k.rateLimitPerMinute() != null) {
                 o.put("rateLimitPerMinute", k.rateLimitPerMinute());

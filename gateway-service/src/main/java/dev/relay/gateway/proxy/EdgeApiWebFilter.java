@@ -70,9 +70,13 @@ import tools.jackson.databind.node.ObjectNode;
  * rewrites when client API and channel protocol agree, a pure translator (see {@code dev.relay.gateway.translate})
  * when they do not.
  *
- * <p>Order of checks: 401 (key), 404/405 (endpoint), 413 (size), 400 (body), 404 (model), 403 (model for key), 400
- * (no channel can serve this request's features), 429 (key rate limit), then upstream. Nothing that fails a check
- * reaches an upstream. Every error is in the calling API's own shape.
+ * <p>Order of checks: 401 (key), 429 (key exhausted), 404/405 (endpoint), 413 (size), 400 (body), 404 (model), 403
+ * (model for key), 400 (no channel can serve this request's features), 429 (key rate limit), then upstream. Nothing
+ * that fails a check reaches an upstream. Every error is in the calling API's own shape.
+ *
+ * <p>A request proven by the admin token ({@code x-admin-token}) may pin one channel ({@code x-relay-channel}, see
+ * {@link RequestPurpose#pinnedChannel}): it is routed to that channel only, whatever its cooldown (a channel that is not ENABLED answers 503), and its
+ * outcome does not feed channel health.
  */
 public class EdgeApiWebFilter implements WebFilter, Ordered {
 
@@ -80,6 +84,11 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
     public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
 
     public static final String REQUEST_ID_HEADER = "x-request-id";
+    /**
+     * Names the edge's own refusal where a client could mistake it for an upstream's (e.g. a 429 {@code key_exhausted}
+     * versus an upstream rate limit).
+     */
+    public static final String ERROR_CODE_HEADER = "x-relay-error-code";
     /** Exchange attributes: set once a {@link Relay} meters the request; the authenticated key; the read body. */
     static final String METERED = EdgeApiWebFilter.class.getName() + ".metered";
 
@@ -225,6 +234,12 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                             null,
                             "invalid_api_key"));
         }
+        if (key.exhaustedAt(clock.instant())) {
+            return afterBody(exchange, () -> keyExhausted(exchange, api, key));
+        }
+        String pinned = purposes.pinnedChannel(
+                request.getHeaders().getFirst(RequestPurpose.CHANNEL_HEADER),
+                request.getHeaders().getFirst(RequestPurpose.TOKEN_HEADER));
         HttpMethod method = request.getMethod();
         if (capabilities || path.equals("/v1/models") || path.startsWith("/v1/models/")) {
             if (method != HttpMethod.GET) {
@@ -243,7 +258,7 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                 return write(exchange.getResponse(), HttpStatus.OK, Capabilities.of(snapshot, key));
             }
             String id = path.length() > "/v1/models/".length() ? path.substring("/v1/models/".length()) : null;
-            return models(exchange, api, snapshot, key, id);
+            return models(exchange, api, snapshot, key, id, capabilities ? null : pinned);
         }
         if (endpoint == null) {
             return afterBody(
@@ -285,7 +300,7 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                     if (debug.enabled()) {
                         exchange.getAttributes().put(REQUEST_BODY, body);
                     }
-                    return handle(exchange, snapshot, key, endpoint, body, requestId, start);
+                    return handle(exchange, snapshot, key, endpoint, body, requestId, start, pinned);
                 })
                 .onErrorResume(DataBufferLimitException.class, e -> {
                     // the rest of a body without a declared length is still coming: close after answering
@@ -301,7 +316,8 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
             Endpoint endpoint,
             byte[] body,
             String requestId,
-            long start) {
+            long start,
+            String pinned) {
         ClientApi api = endpoint.api;
         ChatRequest req;
         try {
@@ -341,7 +357,34 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                     "invalid_request");
         }
         Optional<GroupEntry> group = snapshot.group(key.groupId());
-        if (!snapshot.knowsModel(model)) {
+        ChannelRoute pin = null;
+        if (pinned != null) {
+            pin = snapshot.channel(pinned).orElse(null);
+            if (pin == null) {
+                return pinnedChannelNotFound(exchange, api, pinned);
+            }
+            if (!pin.enabled()) {
+                // a confirmation proves what clients can use: a channel clients cannot reach is not confirmed
+                return error(
+                        exchange,
+                        api,
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        "the pinned channel '" + pinned + "' is " + pin.status() + ": clients cannot reach it",
+                        "server_error",
+                        null,
+                        "no_available_channel");
+            }
+            if (!pin.models().contains(model)) {
+                return error(
+                        exchange,
+                        api,
+                        HttpStatus.NOT_FOUND,
+                        "the pinned channel '" + pinned + "' does not serve the model '" + model + "'",
+                        "invalid_request_error",
+                        "model",
+                        "model_not_found");
+            }
+        } else if (!snapshot.knowsModel(model)) {
             return error(
                     exchange,
                     api,
@@ -361,7 +404,10 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                     "model",
                     "model_not_allowed");
         }
-        List<ChannelRoute> candidates = snapshot.candidates(model, key.groupId());
+        if (pin != null && !pin.servesGroup(key.groupId())) {
+            return pinnedChannelNotAllowed(exchange, api, pinned);
+        }
+        List<ChannelRoute> candidates = pin != null ? List.of(pin) : snapshot.candidates(model, key.groupId());
         List<ChannelRoute> able = new ArrayList<>(candidates.size());
         String missing = null;
         Boolean images = null;
@@ -422,7 +468,8 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                         null,
                         "rate_limit_exceeded");
             }
-            Relay relay = new Relay(exchange, key, endpoint, req, stream, requestId, start);
+            boolean isPinned = pinned != null;
+            Relay relay = new Relay(exchange, key, endpoint, req, stream, requestId, start, isPinned);
             if (endpoint == Endpoint.COUNT_TOKENS) {
                 List<ChannelRoute> anthropic = able.stream()
                         .filter(ch -> ch.protocol() == Protocol.ANTHROPIC)
@@ -430,9 +477,10 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                 if (anthropic.isEmpty()) {
                     return relay.countLocally();
                 }
-                return relay.run(planner.plan(anthropic));
+                return relay.run(isPinned ? anthropic : planner.plan(anthropic));
             }
-            return relay.run(planner.plan(able));
+            // a pinned channel is tried even in cooldown: the control plane is proving it
+            return relay.run(isPinned ? able : planner.plan(able));
         });
     }
 
@@ -444,7 +492,9 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
         final ChatRequest req;
         final boolean stream;
         final String model;
+        final boolean pinned;
         final Meter meter;
+        RelayEngine.Call call;
         /** The tool emulation plan of the channel last prepared, if it emulates (attempts run one after another). */
         String emulatedChannel;
 
@@ -462,14 +512,17 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                 ChatRequest req,
                 boolean stream,
                 String requestId,
-                long start) {
+                long start,
+                boolean pinned) {
             this.exchange = exchange;
             this.key = key;
             this.endpoint = endpoint;
             this.req = req;
             this.stream = stream;
             this.model = req.model();
-            this.meter = new Meter(requestId, key, endpoint, model, stream, start, exchange.getRequest(), req.body());
+            this.pinned = pinned;
+            this.meter = new Meter(
+                    requestId, key, endpoint, model, stream, start, exchange.getRequest(), req.body(), pinned);
             exchange.getAttributes().put(METERED, Boolean.TRUE);
         }
 
@@ -564,7 +617,7 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
         }
 
         Mono<Void> run(List<ChannelRoute> plan) {
-            RelayEngine.Call call = new RelayEngine.Call(meter.requestId, model, stream, plan, this::requestFor);
+            call = new RelayEngine.Call(meter.requestId, model, stream, plan, this::requestFor, pinned);
             ServerHttpResponse response = exchange.getResponse();
             return engine.run(call)
                     .switchOnFirst((first, all) -> {
@@ -639,7 +692,7 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                                 yield tail;
                             }
                             meter.midStreamFailure(f);
-                            engine.midStreamFailed(f);
+                            engine.midStreamFailed(call, f);
                             if (!st.erroredInBand()) {
                                 tail.addAll(st.fail(
                                         f.timeout()
@@ -810,8 +863,25 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
     }
 
     private Mono<Void> models(
-            ServerWebExchange exchange, ClientApi api, RoutingSnapshot snapshot, ClientKeyEntry key, String id) {
-        List<String> models = snapshot.modelsFor(key.groupId());
+            ServerWebExchange exchange,
+            ClientApi api,
+            RoutingSnapshot snapshot,
+            ClientKeyEntry key,
+            String id,
+            String pinned) {
+        List<String> models;
+        if (pinned == null) {
+            models = snapshot.modelsFor(key.groupId());
+        } else {
+            ChannelRoute pin = snapshot.channel(pinned).orElse(null);
+            if (pin == null) {
+                return pinnedChannelNotFound(exchange, api, pinned);
+            }
+            if (!pin.servesGroup(key.groupId())) {
+                return pinnedChannelNotAllowed(exchange, api, pinned);
+            }
+            models = snapshot.modelsFor(key.groupId(), pin);
+        }
         if (id != null) {
             if (!models.contains(id)) {
                 return error(
@@ -860,6 +930,46 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
         return n;
     }
 
+    /**
+     * 429 for a key whose budget is used up (usage accounting marked it {@code EXHAUSTED}), named by
+     * {@value #ERROR_CODE_HEADER}{@code : key_exhausted} so a client can tell it from an upstream's rate limit;
+     * {@code Retry-After} when the reset time is known.
+     */
+    private Mono<Void> keyExhausted(ServerWebExchange exchange, ClientApi api, ClientKeyEntry key) {
+        ClientKeyEntry.Exhaustion e = key.exhausted();
+        HttpHeaders headers = exchange.getResponse().getHeaders();
+        headers.set(ERROR_CODE_HEADER, "key_exhausted");
+        if (e.until() != null) {
+            long millis = java.time.Duration.between(clock.instant(), e.until()).toMillis();
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (millis + 999) / 1000)));
+        }
+        String message = "This key has used up its " + (e.reason() == null ? "budget" : e.reason()) + "; "
+                + (e.until() == null ? "access returns after a top-up" : "access returns at " + e.until());
+        return error(exchange, api, HttpStatus.TOO_MANY_REQUESTS, message, "insufficient_quota", null, "key_exhausted");
+    }
+
+    private Mono<Void> pinnedChannelNotFound(ServerWebExchange exchange, ClientApi api, String channelId) {
+        return error(
+                exchange,
+                api,
+                HttpStatus.NOT_FOUND,
+                "no channel '" + channelId + "' (" + RequestPurpose.CHANNEL_HEADER + ") is routed by this gateway",
+                "invalid_request_error",
+                null,
+                "channel_not_found");
+    }
+
+    private Mono<Void> pinnedChannelNotAllowed(ServerWebExchange exchange, ClientApi api, String channelId) {
+        return error(
+                exchange,
+                api,
+                HttpStatus.FORBIDDEN,
+                "the pinned channel '" + channelId + "' is restricted to other groups than this API key's",
+                "invalid_request_error",
+                null,
+                "channel_not_allowed");
+    }
+
     private ClientKeyEntry authenticate(ServerHttpRequest request, RoutingSnapshot snapshot) {
         String presented = null;
         String auth = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
@@ -873,7 +983,7 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
             return null;
         }
         ClientKeyEntry key = snapshot.keyByHash(ClientKeys.hash(presented)).orElse(null);
-        return key != null && key.usableAt(clock.instant()) ? key : null;
+        return key != null && key.authenticatesAt(clock.instant()) ? key : null;
     }
 
     private static String requestId(ServerHttpRequest request) {
@@ -969,6 +1079,7 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
         final long start;
         final ServerHttpRequest request;
         final byte[] requestBody;
+        final boolean pinned;
         ChannelRoute channel;
         List<String> tried = List.of();
         int attempts;
@@ -990,8 +1101,10 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                 boolean stream,
                 long start,
                 ServerHttpRequest request,
-                byte[] requestBody) {
+                byte[] requestBody,
+                boolean pinned) {
             this.requestId = requestId;
+            this.pinned = pinned;
             this.key = key;
             this.endpoint = endpoint;
             this.model = model;
@@ -1079,9 +1192,11 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
             UsageRecorded event = new UsageRecorded(
                     requestId,
                     edgeId,
-                    purposes.of(
-                            request.getHeaders().getFirst(RequestPurpose.PURPOSE_HEADER),
-                            request.getHeaders().getFirst(RequestPurpose.TOKEN_HEADER)),
+                    pinned
+                            ? purposes.ofPinned(request.getHeaders().getFirst(RequestPurpose.PURPOSE_HEADER))
+                            : purposes.of(
+                                    request.getHeaders().getFirst(RequestPurpose.PURPOSE_HEADER),
+                                    request.getHeaders().getFirst(RequestPurpose.TOKEN_HEADER)),
                     key.id(),
                     key.groupId(),
                     endpoint.apiName,

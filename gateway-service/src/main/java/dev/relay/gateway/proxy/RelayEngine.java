@@ -27,7 +27,9 @@ import reactor.core.publisher.Mono;
 /**
  * Runs one client request against its planned channels: the next channel is tried on connect errors, first-byte
  * timeouts, 429, 401/403 and 5xx, but only until the first byte has been committed to the client; 400/404/413/422 are
- * returned as they are. A bounded number of attempts and a total deadline apply. Every outcome feeds channel health.
+ * returned as they are. A bounded number of attempts and a total deadline apply. Every outcome feeds channel health,
+ * except a {@linkplain Call#pinned() pinned} call's: it proves one channel for the control plane, ignores the
+ * channel's cooldown, never falls back, and answers the upstream's own error as it was (redacted).
  */
 public class RelayEngine {
 
@@ -49,13 +51,28 @@ public class RelayEngine {
      * channel: model mapping, protocol translation and channel adaptations applied. It may throw
      * {@link BadRequestException} when the client's request cannot be expressed for that channel: answered 400, no
      * other channel is tried.
+     *
+     * @param pinned the plan is the one channel the control plane pinned ({@code x-relay-channel}): tried even in
+     *     cooldown, its outcome does not feed channel health (no cooldown, no auto-disable, no health event), and an
+     *     upstream error is answered as the upstream sent it (redacted), since it is the evidence the caller wants
      */
     public record Call(
             String requestId,
             String publicModel,
             boolean stream,
             List<ChannelRoute> plan,
-            Function<ChannelRoute, UpstreamRequest> requestFor) {}
+            Function<ChannelRoute, UpstreamRequest> requestFor,
+            boolean pinned) {
+
+        public Call(
+                String requestId,
+                String publicModel,
+                boolean stream,
+                List<ChannelRoute> plan,
+                Function<ChannelRoute, UpstreamRequest> requestFor) {
+            this(requestId, publicModel, stream, plan, requestFor, false);
+        }
+    }
 
     /**
      * What to send to one channel.
@@ -114,7 +131,8 @@ public class RelayEngine {
     private Flux<RelaySignal> attempt(Attempts a, int index) {
         List<ChannelRoute> plan = a.call.plan();
         int i = index;
-        while (i < plan.size() && !health.tryAcquire(plan.get(i).id())) {
+        while (i < plan.size()
+                && !(a.call.pinned() || health.tryAcquire(plan.get(i).id()))) {
             i++;
         }
         Duration remaining = Duration.between(clock.instant(), a.deadline);
@@ -130,7 +148,7 @@ public class RelayEngine {
         } catch (BadRequestException ex) {
             // this channel cannot express the request (e.g. a feature its protocol lacks): nothing was sent, so it is
             // not an attempt; another channel may still take it, else the client gets this 400
-            health.release(ch.id());
+            release(a, ch);
             if (a.badRequest == null) {
                 a.badRequest = ex;
             }
@@ -141,7 +159,7 @@ public class RelayEngine {
                     a.call.requestId(),
                     ch.id(),
                     ex);
-            health.release(ch.id());
+            release(a, ch);
             return Flux.just(reject(
                     a, 500, "internal error preparing the upstream request", "server_error", "internal_error", null));
         }
@@ -172,7 +190,7 @@ public class RelayEngine {
                             .onErrorReturn(new byte[0])
                             .flatMapMany(errorBody -> upstreamError(a, ch, next, head, errorBody));
                 })
-                .doOnCancel(() -> health.release(ch.id()));
+                .doOnCancel(() -> release(a, ch));
     }
 
     private Flux<RelaySignal> streamed(
@@ -187,7 +205,7 @@ public class RelayEngine {
                                 : new IOException("upstream ended the stream before any data");
                         return failAndNext(a, ch, next, UpstreamFailures.classify(e), head.status(), null, describe(e));
                     }
-                    health.onSuccess(ch.id());
+                    succeeded(a, ch);
                     Flux<RelaySignal> bodies = all.map(Body::new);
                     return Flux.<RelaySignal>just(
                                     new Commit(ch, head.status(), head.headers(), List.copyOf(a.tried), a.count))
@@ -200,13 +218,16 @@ public class RelayEngine {
      * A stream broke after its first byte and before its terminator: counts against the channel (a stall as a timeout,
      * anything else as a server error). Not called for a drop after the stream had completed.
      */
-    public void midStreamFailed(MidStreamFailure f) {
+    public void midStreamFailed(Call call, MidStreamFailure f) {
+        metrics.upstreamError(f.channel().id(), "mid_stream");
+        if (call.pinned()) {
+            return;
+        }
         health.onFailure(
                 f.channel().id(),
                 f.timeout() ? FailureKind.TIMEOUT : FailureKind.SERVER_ERROR,
                 null,
                 describe(f.error()));
-        metrics.upstreamError(f.channel().id(), "mid_stream");
     }
 
     private Flux<RelaySignal> buffered(
@@ -217,7 +238,7 @@ public class RelayEngine {
                 .name("relay.upstream-body")
                 .timeout(total)
                 .flatMapMany(full -> {
-                    health.onSuccess(ch.id());
+                    succeeded(a, ch);
                     return Flux.<RelaySignal>just(
                             new Commit(ch, head.status(), head.headers(), List.copyOf(a.tried), a.count),
                             new Body(full));
@@ -228,30 +249,68 @@ public class RelayEngine {
 
     private Flux<RelaySignal> upstreamError(Attempts a, ChannelRoute ch, int next, Head head, byte[] body) {
         FailureKind kind = UpstreamFailures.classify(head.status(), body);
+        if (kind != null && a.call.pinned()) {
+            // the pinned channel's own answer is the evidence: no fallback, no health verdict, no rewording
+            metrics.upstreamError(ch.id(), kind.name().toLowerCase(java.util.Locale.ROOT));
+            Duration retryAfter = kind == FailureKind.RATE_LIMITED ? UpstreamFailures.retryAfter(head.headers()) : null;
+            return Flux.just(new Reject(
+                    head.status(),
+                    upstreamErrorBody(ch, head, body),
+                    retryAfter == null ? null : String.valueOf(Math.max(1, retryAfter.toSeconds())),
+                    ch,
+                    List.copyOf(a.tried),
+                    a.count,
+                    "upstream_" + head.status()));
+        }
         if (kind != null) {
             Duration retryAfter = kind == FailureKind.RATE_LIMITED ? UpstreamFailures.retryAfter(head.headers()) : null;
             return failAndNext(a, ch, next, kind, head.status(), retryAfter, "upstream answered " + head.status());
         }
         // The client's request is at fault (400/404/413/422...): no retry, the channel is fine.
-        health.onSuccess(ch.id());
+        succeeded(a, ch);
+        metrics.upstreamError(ch.id(), "client_error_" + head.status());
+        return Flux.just(new Reject(
+                head.status(),
+                upstreamErrorBody(ch, head, body),
+                null,
+                ch,
+                List.copyOf(a.tried),
+                a.count,
+                "upstream_" + head.status()));
+    }
+
+    /** The upstream's error body without its credential or key-like tokens (a generic one when it is not JSON). */
+    private static byte[] upstreamErrorBody(ChannelRoute ch, Head head, byte[] body) {
         byte[] safe = UpstreamFailures.redact(body, ch.credential());
         if (safe.length == 0 || safe[0] != '{') {
             safe = OpenAiErrors.body(
                     "upstream rejected the request (" + head.status() + ")",
-                    "invalid_request_error",
+                    head.status() >= 500 ? "server_error" : "invalid_request_error",
                     null,
                     "upstream_rejected");
         }
-        metrics.upstreamError(ch.id(), "client_error_" + head.status());
-        return Flux.just(
-                new Reject(head.status(), safe, null, ch, List.copyOf(a.tried), a.count, "upstream_" + head.status()));
+        return safe;
+    }
+
+    // ---- channel health, which a pinned call leaves alone --------------------------------------------------------
+
+    private void release(Attempts a, ChannelRoute ch) {
+        if (!a.call.pinned()) {
+            health.release(ch.id());
+        }
+    }
+
+    private void succeeded(Attempts a, ChannelRoute ch) {
+        if (!a.call.pinned()) {
+            health.onSuccess(ch.id());
+        }
     }
 
     private Flux<RelaySignal> failAndNext(
             Attempts a, ChannelRoute ch, int next, FailureKind kind, int status, Duration retryAfter, String detail) {
         if (kind == FailureKind.LOCAL_OVERLOAD) {
-            health.release(ch.id()); // our pool, not the upstream: no health penalty
-        } else {
+            release(a, ch); // our pool, not the upstream: no health penalty
+        } else if (!a.call.pinned()) {
             health.onFailure(ch.id(), kind, retryAfter, detail);
         }
         metrics.upstreamError(ch.id(), kind.name().toLowerCase(java.util.Locale.ROOT));

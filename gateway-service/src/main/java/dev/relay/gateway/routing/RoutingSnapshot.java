@@ -121,4 +121,16 @@ public final class RoutingSnapshot {
         });
         return List.copyOf(out);
     }
+
+    /**
+     * Public model names the group may use that {@code channel} serves, sorted, whatever the channel's status (a
+     * pinned channel is reached as it is); empty when the channel is restricted to other groups.
+     */
+    public List<String> modelsFor(String groupId, ChannelRoute channel) {
+        GroupEntry group = groups.get(groupId);
+        if (group == null || !group.enabled() || !channel.servesGroup(groupId)) {
+            return List.of();
+        }
+        return channel.models().stream().filter(group::allows).sorted().toList();
+    }
 }

@@ -371,6 +371,122 @@ class AdminApiIntegrationTests {
     }
 
     @Test
+    void accountingExhaustsAndRestoresAKeyWhileAnOperatorsDecisionWins() {
+        String group = createGroup("g-exhaust");
+        Response created = admin.post("/admin/v1/keys", keyJson("k-exhaust", group, null));
+        String id = created.id();
+        String plain = created.json().get("key").stringValue();
+        String path = "/admin/v1/keys/" + id;
+
+        Response exhausted = admin.send(
+                "POST",
+                path + "/exhaust",
+                "{\"reason\":\"monthly budget\",\"until\":\"2099-12-03T00:00:00Z\"}",
+                "\"1\"");
+        assertThat(exhausted.status()).isEqualTo(200);
+        assertThat(exhausted.etag()).isEqualTo("\"2\"");
+        assertThat(exhausted.json().get("status").stringValue()).isEqualTo("EXHAUSTED");
+        assertThat(exhausted.json().get("statusReason").stringValue()).isEqualTo("monthly budget");
+        assertThat(exhausted.json().get("statusUntil").stringValue()).isEqualTo("2099-12-03T00:00:00Z");
+        assertThat(snapshots.get().version()).isGreaterThanOrEqualTo(exhausted.configVersion());
+        ClientKeyEntry entry = snapshots.get().keyByHash(ClientKeys.hash(plain)).orElseThrow();
+        assertThat(entry.exhausted())
+                .isEqualTo(new ClientKeyEntry.Exhaustion("monthly budget", Instant.parse("2099-12-03T00:00:00Z")));
+        assertThat(entry.usableAt(Instant.now())).isFalse();
+
+        // the same verdict again changes nothing; a new reset time is an update
+        Response same = admin.send(
+                "POST", path + "/exhaust", "{\"reason\":\"monthly budget\",\"until\":\"2099-12-03T00:00:00Z\"}", null);
+        assertThat(same.etag()).isEqualTo("\"2\"");
+        Response topUpOnly = admin.send("POST", path + "/exhaust", "{\"reason\":\"balance\",\"until\":null}", null);
+        assertThat(topUpOnly.etag()).isEqualTo("\"3\"");
+        assertThat(topUpOnly.json().get("statusUntil").isNull()).isTrue();
+        assertThat(admin.send("POST", path + "/exhaust", "{\"reason\":\"x\"}", "\"2\"")
+                        .status())
+                .isEqualTo(412);
+
+        assertThat(admin.get("/admin/v1/keys?managedBy=" + owner + "&status=EXHAUSTED")
+                        .json()
+                        .get("data")
+                        .values())
+                .extracting(n -> n.get("id").stringValue())
+                .containsExactly(id);
+        assertThat(admin.get("/admin/v1/keys?managedBy=" + owner + "&status=ENABLED")
+                        .json()
+                        .get("data")
+                        .size())
+                .isZero();
+
+        // an operator's edit keeps the exhaustion; EXHAUSTED cannot be entered by PUT, PATCH or create
+        Response renamed = admin.patch(path, "{\"name\":\"renamed\"}", null);
+        assertThat(renamed.json().get("status").stringValue()).isEqualTo("EXHAUSTED");
+        assertThat(renamed.json().get("statusReason").stringValue()).isEqualTo("balance");
+        assertError(
+                admin.post(
+                        "/admin/v1/keys",
+                        keyJson("k-born-exhausted", group, null).replace("}", ",\"status\":\"EXHAUSTED\"}")),
+                400,
+                "invalid_request_error",
+                "invalid_value",
+                "status");
+
+        Response restored = admin.send("POST", path + "/restore", null, null);
+        assertThat(restored.json().get("status").stringValue()).isEqualTo("ENABLED");
+        assertThat(restored.json().get("statusReason").isNull()).isTrue();
+        assertThat(restored.json().get("statusUntil").isNull()).isTrue();
+        assertThat(snapshots
+                        .get()
+                        .keyByHash(ClientKeys.hash(plain))
+                        .orElseThrow()
+                        .usableAt(Instant.now()))
+                .isTrue();
+        assertThat(admin.send("POST", path + "/restore", null, null).etag()).isEqualTo(restored.etag());
+        assertError(
+                admin.patch(path, "{\"status\":\"EXHAUSTED\"}", null),
+                400,
+                "invalid_request_error",
+                "invalid_value",
+                "status");
+
+        // disabled by an operator: accounting's exhaust leaves it disabled; enable overrides an exhaustion
+        Response disabled = admin.send("POST", path + "/disable", null, null);
+        Response stillDisabled = admin.send("POST", path + "/exhaust", "{\"reason\":\"balance\"}", null);
+        assertThat(stillDisabled.status()).isEqualTo(200);
+        assertThat(stillDisabled.json().get("status").stringValue()).isEqualTo("DISABLED");
+        assertThat(stillDisabled.etag()).isEqualTo(disabled.etag());
+        admin.send("POST", path + "/enable", null, null);
+        admin.send("POST", path + "/exhaust", "{\"reason\":\"balance\"}", null);
+        Response enabled = admin.send("POST", path + "/enable", null, null);
+        assertThat(enabled.json().get("status").stringValue()).isEqualTo("ENABLED");
+        assertThat(enabled.json().get("statusReason").isNull()).isTrue();
+
+        assertThat(outboxChanges(id))
+                .extracting(Change::kind)
+                .containsExactly(
+                        "CREATED",
+                        "UPDATED",
+                        "UPDATED",
+                        "UPDATED",
+                        "UPDATED",
+                        "DISABLED",
+                        "ENABLED",
+                        "UPDATED",
+                        "ENABLED");
+        assertError(
+                admin.get("/admin/v1/groups?status=EXHAUSTED"),
+                400,
+                "invalid_request_error",
+                "invalid_value",
+                "status");
+        assertError(
+                admin.patch("/admin/v1/groups/" + group, "{\"status\":\"EXHAUSTED\"}", null),
+                400,
+                "invalid_request_error",
+                "invalid_value",
+                "status");
+    }
+
+    @Test
     void aSuppliedKeyIsAcceptedAndAConflictingReplayIs409() {
         String group = createGroup("g-supplied");
         String supplied = "ck-" + UUID.randomUUID() + "-" + UUID.randomUUID();

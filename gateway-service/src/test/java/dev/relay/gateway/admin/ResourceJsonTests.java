@@ -10,6 +10,7 @@ import dev.relay.gateway.config.ChannelSpec;
 import dev.relay.gateway.config.ConfigException;
 import dev.relay.gateway.config.KeyRecord;
 import dev.relay.gateway.config.KeySpec;
+import dev.relay.gateway.config.KeyStatus;
 import dev.relay.gateway.routing.ChannelStatus;
 import java.time.Instant;
 import java.util.Base64;
@@ -102,6 +103,47 @@ class ResourceJsonTests {
                 "key_1", new KeySpec("k", "grp_1", null, null, null, null, null, null), "rk-abc", "00", 1, T, T);
         assertThat(new String(AdminJson.write(KeyJson.view(k, null)))).doesNotContain("\"key\"");
         assertThat(new String(AdminJson.write(KeyJson.view(k, "rk-plain")))).contains("\"key\":\"rk-plain\"");
+    }
+
+    @Test
+    void keyViewShowsAnExhaustedKeysReasonAndResetTimeWhichABodyMayCarryButNotSet() {
+        Instant until = Instant.parse("2026-12-03T00:00:00Z");
+        KeyRecord k = new KeyRecord(
+                "key_1",
+                new KeySpec("k", "grp_1", null, null, null, null, null, null).exhausted("balance", until),
+                "rk-abc",
+                "00",
+                1,
+                T,
+                T);
+        String json = new String(AdminJson.write(KeyJson.view(k, null)));
+        assertThat(json)
+                .contains("\"status\":\"EXHAUSTED\"")
+                .contains("\"statusReason\":\"balance\"")
+                .contains("\"statusUntil\":\"2026-12-03T00:00:00Z\"");
+
+        // a GET body sent back: the read-only fields are accepted and ignored, EXHAUSTED is kept as stated
+        KeySpec replaced = KeyJson.replaceSpec(obj(json), "key_1");
+        assertThat(replaced.status()).isEqualTo(KeyStatus.EXHAUSTED);
+        assertThat(replaced.statusReason()).isNull();
+        assertThat(KeyJson.patched(k, obj("{\"name\":\"renamed\"}")).status()).isEqualTo(KeyStatus.EXHAUSTED);
+    }
+
+    @Test
+    void theExhaustBodyIsAReasonAndAnOptionalResetTimeAndNothingElse() {
+        KeyJson.Exhaustion e =
+                KeyJson.exhaustion(obj("{\"reason\":\"balance used up\",\"until\":\"2026-12-03T00:00:00Z\"}"));
+        assertThat(e.reason()).isEqualTo("balance used up");
+        assertThat(e.until()).isEqualTo(Instant.parse("2026-12-03T00:00:00Z"));
+        assertThat(KeyJson.exhaustion(obj("{\"reason\":\"balance\",\"until\":null}"))
+                        .until())
+                .isNull();
+        assertThat(invalid(() -> KeyJson.exhaustion(obj("{\"reason\":\"x\",\"status\":\"ENABLED\"}")))
+                        .code())
+                .isEqualTo("unknown_field");
+        assertThat(invalid(() -> KeyJson.exhaustion(obj("{\"until\":\"tomorrow\"}")))
+                        .param())
+                .isEqualTo("until");
     }
 
     private static String minimal(String extra) {

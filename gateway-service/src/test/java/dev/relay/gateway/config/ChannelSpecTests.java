@@ -131,6 +131,25 @@ class ChannelSpecTests {
         assertThat(s.statusReason()).hasSizeLessThanOrEqualTo(1000);
     }
 
+    @Test
+    void onlyAnExhaustedKeyCarriesAReasonAndAResetTimeKeptToTheMicrosecond() {
+        Instant until = Instant.parse("2026-12-03T00:00:00.123456789Z");
+        KeySpec exhausted = key(null).exhausted("monthly\ntoken budget", until);
+        assertThat(exhausted.status()).isEqualTo(KeyStatus.EXHAUSTED);
+        assertThat(exhausted.statusReason()).isEqualTo("monthly token budget");
+        assertThat(exhausted.statusUntil()).isEqualTo(Instant.parse("2026-12-03T00:00:00.123456Z"));
+
+        for (KeyStatus other : List.of(KeyStatus.ENABLED, KeyStatus.DISABLED)) {
+            KeySpec k = exhausted.withStatus(other);
+            assertThat(k.status()).isEqualTo(other);
+            assertThat(k.statusReason()).isNull();
+            assertThat(k.statusUntil()).isNull();
+        }
+        assertThat(new KeySpec("k", "grp_1", KeyStatus.ENABLED, "ignored", until, null, null, null, null, null)
+                        .statusReason())
+                .isNull();
+    }
+
     private static KeySpec key(String supplied) {
         return new KeySpec("k", "grp_1", null, null, null, null, null, supplied);
     }

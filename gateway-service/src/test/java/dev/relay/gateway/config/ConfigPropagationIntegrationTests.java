@@ -8,12 +8,21 @@ import static org.awaitility.Awaitility.await;
 import dev.relay.gateway.GatewayApplication;
 import dev.relay.gateway.admin.AdminHttp;
 import dev.relay.gateway.admin.AdminHttp.Response;
+import dev.relay.gateway.health.ReplicaId;
 import dev.relay.gateway.routing.ChannelStatus;
 import dev.relay.gateway.routing.SnapshotHolder;
 import dev.relay.testsupport.RelayInfrastructure;
 import dev.relay.testsupport.RelayIntegrationTest;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,10 +37,12 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Two gateway replicas on one database and one Kafka converge through the {@code gateway.config-changed} events: a
@@ -57,14 +68,20 @@ class ConfigPropagationIntegrationTests {
     }
 
     @BeforeAll
-    static void startReplicaB(RelayInfrastructure infra) {
-        replicaB = new SpringApplicationBuilder(GatewayApplication.class)
-                .properties(
-                        "server.port=0",
-                        "spring.datasource.url=" + infra.jdbcUrl(),
-                        "spring.kafka.bootstrap-servers=" + infra.kafkaBootstrap(),
-                        "relay.gateway.config-poll-interval=10m")
-                .run();
+    static void startReplicaB() {
+        replicaB = startReplica("it-replica-b-" + UUID.randomUUID());
+    }
+
+    private static ConfigurableApplicationContext startReplica(String replicaId) {
+        RelayInfrastructure infra = RelayInfrastructure.get();
+        // command-line arguments: they outrank application.yml (builder "properties" are only defaults)
+        return new SpringApplicationBuilder(GatewayApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--spring.datasource.url=" + infra.jdbcUrl(),
+                        "--spring.kafka.bootstrap-servers=" + infra.kafkaBootstrap(),
+                        "--relay.gateway.config-poll-interval=10m",
+                        "--relay.gateway.proxy.replica-id=" + replicaId);
     }
 
     @AfterAll
@@ -138,6 +155,113 @@ class ConfigPropagationIntegrationTests {
         converges(a, key.configVersion());
         assertThat(a.get().keyByHash(dev.relay.gateway.routing.ClientKeys.hash(plain)))
                 .hasValueSatisfying(k -> assertThat(k.groupId()).isEqualTo(group.id()));
+    }
+
+    @Test
+    void listsEveryLiveReplicaWithTheConfigVersionItServesAndForgetsOneThatStopped() {
+        String idA = replicaA.getBean(ReplicaId.class).value();
+        String idB = replicaB.getBean(ReplicaId.class).value();
+        Response group = adminA.post("/admin/v1/groups", groupJson("g-replicas"));
+        long version = group.configVersion();
+
+        // the replica that answered reports the change before its response; the other one as soon as it installs it
+        Map<String, JsonNode> rows = replicas(adminB.get("/admin/v1/config/replicas"));
+        assertThat(rows.get(idA).get("configVersion").longValue()).isGreaterThanOrEqualTo(version);
+        await().atMost(2, SECONDS).untilAsserted(() -> {
+            Response r = adminA.get("/admin/v1/config/replicas");
+            assertThat(r.json().get("configVersion").longValue()).isGreaterThanOrEqualTo(version);
+            Map<String, JsonNode> now = replicas(r);
+            assertThat(now).containsKeys(idA, idB);
+            for (JsonNode row : List.of(now.get(idA), now.get(idB))) {
+                assertThat(row.get("configVersion").longValue()).isGreaterThanOrEqualTo(version);
+                assertThat(Instant.parse(row.get("startedAt").stringValue()))
+                        .isBeforeOrEqualTo(Instant.parse(row.get("lastSeenAt").stringValue()));
+            }
+        });
+
+        // not seen within the TTL: not listed; not seen for an hour: deleted by the next heartbeat
+        JdbcClient jdbc = replicaA.getBean(JdbcClient.class);
+        String stale = "it-stale-" + UUID.randomUUID();
+        String dead = "it-dead-" + UUID.randomUUID();
+        jdbc.sql("INSERT INTO replica VALUES (:s, 1, now() - interval '2 hours', now() - interval '1 minute'),"
+                        + " (:d, 1, now() - interval '3 hours', now() - interval '2 hours')")
+                .param("s", stale)
+                .param("d", dead)
+                .update();
+        assertThat(replicas(adminA.get("/admin/v1/config/replicas"))).doesNotContainKeys(stale, dead);
+        replicaA.getBean(ReplicaHeartbeat.class).beat();
+        assertThat(jdbc.sql("SELECT replica_id FROM replica WHERE replica_id IN (:s, :d)")
+                        .param("s", stale)
+                        .param("d", dead)
+                        .query(String.class)
+                        .list())
+                .containsExactly(stale);
+        jdbc.sql("DELETE FROM replica WHERE replica_id = :s").param("s", stale).update();
+
+        // a replica shut down gracefully takes its row with it
+        ConfigurableApplicationContext replicaC = startReplica("it-replica-c-" + UUID.randomUUID());
+        String idC = replicaC.getBean(ReplicaId.class).value();
+        assertThat(replicas(adminA.get("/admin/v1/config/replicas"))).containsKey(idC);
+        replicaC.close();
+        assertThat(replicas(adminA.get("/admin/v1/config/replicas"))).doesNotContainKey(idC);
+    }
+
+    @Test
+    void fiftyConcurrentCreatesCostFarFewerReloadsThanChangesAndEveryReplicaServesThemAll() {
+        int n = 50;
+        SnapshotHolder a = replicaA.getBean(SnapshotHolder.class);
+        SnapshotHolder b = replicaB.getBean(SnapshotHolder.class);
+        double reloadsA = reloads(replicaA);
+        double reloadsB = reloads(replicaB);
+
+        List<CompletableFuture<long[]>> calls = IntStream.range(0, n)
+                .mapToObj(i -> adminA.postAsync("/admin/v1/groups", groupJson("g-burst-" + i))
+                        .thenApply(r -> {
+                            assertThat(r.status()).as(r.body()).isEqualTo(201);
+                            // read-your-writes: replica A served the change when its response arrived
+                            return new long[] {r.configVersion(), a.get().version()};
+                        }))
+                .toList();
+        List<long[]> versions = calls.stream().map(CompletableFuture::join).toList();
+        assertThat(versions).allSatisfy(v -> assertThat(v[1]).isGreaterThanOrEqualTo(v[0]));
+        long newest = versions.stream().mapToLong(v -> v[0]).max().orElseThrow();
+
+        converges(b, newest);
+        List<String> ids = adminA.get("/admin/v1/groups?managedBy=" + owner).json().get("data").values().stream()
+                .map(g -> g.get("id").stringValue())
+                .toList();
+        assertThat(ids).hasSize(n);
+        assertThat(ids).allSatisfy(id -> {
+            assertThat(a.get().group(id)).isPresent();
+            assertThat(b.get().group(id)).isPresent();
+        });
+
+        double onA = reloads(replicaA) - reloadsA;
+        double onB = reloads(replicaB) - reloadsB;
+        log.info("{} concurrent creates: {} reloads on the replica that served them, {} on the other", n, onA, onB);
+        assertThat(onA).isLessThan(n);
+        assertThat(onB).isLessThanOrEqualTo(n / 3.0);
+    }
+
+    private static double reloads(ApplicationContext context) {
+        return context.getBean(MeterRegistry.class).find(SnapshotLoader.RELOADS_METRIC).counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
+    }
+
+    private static Map<String, JsonNode> replicas(Response r) {
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        Map<String, JsonNode> byId = new HashMap<>();
+        r.json()
+                .get("data")
+                .values()
+                .forEach(row -> byId.put(row.get("replicaId").stringValue(), row));
+        return byId;
+    }
+
+    private String groupJson(String ref) {
+        return "{\"name\":\"" + ref + "\",\"models\":[\"*\"],\"managedBy\":\"" + owner + "\",\"externalRef\":\"" + ref
+                + "\"}";
     }
 
     /**

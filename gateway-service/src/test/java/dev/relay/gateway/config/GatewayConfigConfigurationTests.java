@@ -34,7 +34,7 @@ class GatewayConfigConfigurationTests {
 
     @Test
     void propertiesNeverPrintTheTokenOrTheKey() {
-        GatewayConfigProperties p = new GatewayConfigProperties("tok-123", "a2V5", null, null);
+        GatewayConfigProperties p = new GatewayConfigProperties("tok-123", "a2V5", null, null, null, null, null);
         assertThat(p.toString()).doesNotContain("tok-123").doesNotContain("a2V5");
         assertThat(p.masterKeyId()).isEqualTo("k1");
         assertThat(p.configPollInterval()).hasSeconds(5);

@@ -18,7 +18,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Reads the usage topic from "now" on (the topic is shared with other tests and the running gateway), keeping only
  * the records whose key a test is waiting for. No consumer group: partitions are assigned, offsets never committed.
  */
-final class UsageTopicReader implements AutoCloseable {
+public final class UsageTopicReader implements AutoCloseable {
 
     private final KafkaConsumer<String, String> consumer;
     private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
@@ -43,7 +43,7 @@ final class UsageTopicReader implements AutoCloseable {
         partitions.forEach(consumer::position); // fix the start now, not at the first poll
     }
 
-    static UsageTopicReader fromNow(String bootstrap, String topic) {
+    public static UsageTopicReader fromNow(String bootstrap, String topic) {
         return new UsageTopicReader(bootstrap, topic);
     }
 
@@ -52,7 +52,7 @@ final class UsageTopicReader implements AutoCloseable {
      *
      * @return every record with one of {@code keys}, duplicates included, in arrival order
      */
-    List<ConsumerRecord<String, String>> awaitAll(Set<String> keys, Duration timeout) {
+    public List<ConsumerRecord<String, String>> awaitAll(Set<String> keys, Duration timeout) {
         Set<String> missing = new HashSet<>(keys);
         await().atMost(timeout)
                 .pollInSameThread()

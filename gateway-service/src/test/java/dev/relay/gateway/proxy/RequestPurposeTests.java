@@ -24,4 +24,23 @@ class RequestPurposeTests {
         assertThat(new RequestPurpose(null).of("confirmation", "")).isEqualTo(Purpose.CLIENT);
         assertThat(new RequestPurpose(" ").of("confirmation", " ")).isEqualTo(Purpose.CLIENT);
     }
+
+    @Test
+    void pinsAChannelOnlyForARequestCarryingTheAdminToken() {
+        assertThat(purposes.pinnedChannel("ch_1", "adm-secret")).isEqualTo("ch_1");
+        assertThat(purposes.pinnedChannel(" ch_1 ", " adm-secret ")).isEqualTo("ch_1");
+        assertThat(purposes.pinnedChannel("ch_1", "adm-guess")).isNull();
+        assertThat(purposes.pinnedChannel("ch_1", null)).isNull();
+        assertThat(purposes.pinnedChannel(null, "adm-secret")).isNull();
+        assertThat(purposes.pinnedChannel(" ", "adm-secret")).isNull();
+        assertThat(new RequestPurpose(null).pinnedChannel("ch_1", "")).isNull();
+    }
+
+    @Test
+    void metersAPinnedRequestAsAConfirmationUnlessItSaysVerificationNeverAsAClient() {
+        assertThat(purposes.ofPinned(null)).isEqualTo(Purpose.CONFIRMATION);
+        assertThat(purposes.ofPinned("client")).isEqualTo(Purpose.CONFIRMATION);
+        assertThat(purposes.ofPinned("confirmation")).isEqualTo(Purpose.CONFIRMATION);
+        assertThat(purposes.ofPinned(" VERIFICATION ")).isEqualTo(Purpose.VERIFICATION);
+    }
 }
