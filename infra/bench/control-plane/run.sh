@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Control-plane benchmark (outside .ci/run): 1,000 items from POST to all probed, against the whole system.
+# Control-plane benchmark (outside .ci/run): 1,000 items from POST to all READY (or --until probed), against the whole system.
 # Starts the system with `infra/relay up` when it is not running (and leaves it running: `infra/relay down` stops it).
 #   infra/bench/control-plane/run.sh [--items N]
 set -euo pipefail

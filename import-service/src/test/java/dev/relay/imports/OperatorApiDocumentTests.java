@@ -28,14 +28,20 @@ class OperatorApiDocumentTests {
     void describesEveryHandlerAndNothingElse() throws IOException {
         Map<String, Object> doc = new Yaml().load(Files.readString(DOC));
         Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) doc.get("paths");
-        Set<String> documented = new TreeSet<>();
-        paths.forEach((path, ops) -> ops.keySet().stream()
-                .filter(k -> Set.of("get", "post", "put", "patch", "delete").contains(k))
-                .forEach(m -> documented.add(m.toUpperCase() + " " + path)));
         Set<String> routed = new TreeSet<>();
         paths.forEach((path, ops) -> {
             if (ops.containsKey("x-relay-routed-to")) {
                 routed.add(path);
+            }
+        });
+        // operations under a routed prefix belong to the service it routes to, which checks them against its handlers
+        Set<String> documented = new TreeSet<>();
+        paths.forEach((path, ops) -> {
+            if (routed.stream().noneMatch(r -> path.equals(r) || path.startsWith(r + "/"))) {
+                ops.keySet().stream()
+                        .filter(k ->
+                                Set.of("get", "post", "put", "patch", "delete").contains(k))
+                        .forEach(m -> documented.add(m.toUpperCase() + " " + path));
             }
         });
 

@@ -234,12 +234,13 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                             null,
                             "invalid_api_key"));
         }
-        if (key.exhaustedAt(clock.instant())) {
-            return afterBody(exchange, () -> keyExhausted(exchange, api, key));
-        }
         String pinned = purposes.pinnedChannel(
                 request.getHeaders().getFirst(RequestPurpose.CHANNEL_HEADER),
                 request.getHeaders().getFirst(RequestPurpose.TOKEN_HEADER));
+        // a pinned confirmation proves the channel, not the consumer's budget (and is never debited)
+        if (pinned == null && key.exhaustedAt(clock.instant())) {
+            return afterBody(exchange, () -> keyExhausted(exchange, api, key));
+        }
         HttpMethod method = request.getMethod();
         if (capabilities || path.equals("/v1/models") || path.startsWith("/v1/models/")) {
             if (method != HttpMethod.GET) {
@@ -943,7 +944,7 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
             long millis = java.time.Duration.between(clock.instant(), e.until()).toMillis();
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (millis + 999) / 1000)));
         }
-        String message = "This key has used up its " + (e.reason() == null ? "budget" : e.reason()) + "; "
+        String message = "This key is out of budget" + (e.reason() == null ? "" : " (" + e.reason() + ")") + "; "
                 + (e.until() == null ? "access returns after a top-up" : "access returns at " + e.until());
         return error(exchange, api, HttpStatus.TOO_MANY_REQUESTS, message, "insufficient_quota", null, "key_exhausted");
     }

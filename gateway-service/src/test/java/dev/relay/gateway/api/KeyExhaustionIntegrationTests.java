@@ -27,12 +27,12 @@ class KeyExhaustionIntegrationTests extends EdgeApiTestSupport {
         Key key = newKey();
         awaitModelVisible(key.plain(), model);
         Instant until = Instant.now().plus(Duration.ofHours(2)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        exhaust(key, "monthly token budget", until);
+        exhaust(key, "monthly token budget used up", until);
 
         HttpResponse<String> chat = post("/v1/chat/completions", key.plain(), chat(model, false, "hi"));
         JsonNode openAi = assertOpenAiError(chat, 429, "insufficient_quota", "key_exhausted");
         assertThat(openAi.get("message").asString())
-                .isEqualTo("This key has used up its monthly token budget; access returns at " + until);
+                .isEqualTo("This key is out of budget (monthly token budget used up); access returns at " + until);
         assertThat(openAi.get("param").isNull()).isTrue();
         HttpResponse<String> messages = anthropic("/v1/messages", key.plain(), messages(model, true, "hi"));
         assertThat(assertAnthropicError(messages, 429, "rate_limit_error")
@@ -79,14 +79,14 @@ class KeyExhaustionIntegrationTests extends EdgeApiTestSupport {
         Key topUp = newKey();
         Key reset = newKey();
         awaitModelVisible(topUp.plain(), model);
-        exhaust(topUp, "balance", null);
+        exhaust(topUp, "balance used up", null);
         exhaust(reset, "daily budget", Instant.now().minusSeconds(1));
 
         HttpResponse<String> refused = post("/v1/chat/completions", topUp.plain(), chat(model, false, "hi"));
         assertThat(assertOpenAiError(refused, 429, "insufficient_quota", "key_exhausted")
                         .get("message")
                         .asString())
-                .isEqualTo("This key has used up its balance; access returns after a top-up");
+                .isEqualTo("This key is out of budget (balance used up); access returns after a top-up");
         assertThat(refused.headers().firstValue("retry-after")).isEmpty();
         assertThat(post("/v1/chat/completions", reset.plain(), chat(model, false, "hi"))
                         .statusCode())

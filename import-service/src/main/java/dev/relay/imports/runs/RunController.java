@@ -29,7 +29,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-/** {@code /api/import-runs}: submit (JSON, text, CSV), read and page runs and items, retry and cancel. */
+/** {@code /api/import-runs}: submit (JSON, text, CSV), read and page runs and items, retry, cancel and roll back. */
 @RestController
 @RequestMapping("/api/import-runs")
 public class RunController {
@@ -153,6 +153,18 @@ public class RunController {
     public ResponseEntity<Map<String, Object>> cancelRun(@PathVariable UUID runId) {
         int n = commands.cancelRun(runId, REQUESTED_BY);
         return ResponseEntity.accepted().body(Map.of("runId", runId, "cancelRequested", n));
+    }
+
+    @PostMapping("/{runId}/items/{itemId}/rollback")
+    public ResponseEntity<ObjectNode> rollback(@PathVariable UUID runId, @PathVariable UUID itemId) {
+        commands.rollback(runId, itemId, REQUESTED_BY);
+        return ResponseEntity.accepted().body(views.item(runId, itemId));
+    }
+
+    @PostMapping("/{runId}/rollback")
+    public ResponseEntity<Map<String, Object>> rollbackRun(@PathVariable UUID runId) {
+        int n = commands.rollbackRun(runId, REQUESTED_BY);
+        return ResponseEntity.accepted().body(Map.of("runId", runId, "rollbackRequested", n));
     }
 
     /** What makes two requests "the same" for an Idempotency-Key: content type, query and body. */
