@@ -73,6 +73,11 @@ public final class RoutingSnapshot {
         return channels.values();
     }
 
+    /** Every channel by id (unmodifiable), e.g. for the next load to reuse the routes that did not change. */
+    public Map<String, ChannelRoute> channelsById() {
+        return java.util.Collections.unmodifiableMap(channels);
+    }
+
     /** Every group, sorted by id. */
     public List<GroupEntry> groups() {
         return groups.values().stream()

@@ -65,4 +65,25 @@ class SnapshotLoaderTests {
         assertThat(s.channel("ch_good")).isPresent();
         assertThat(leftOut).extracting(ChannelRecord::id).containsExactly("ch_bad");
     }
+
+    @Test
+    void aReloadReusesTheRouteOfEveryChannelWhoseVersionDidNotChange() {
+        ChannelSpec spec = ConfigFixtures.deepSeekChannel();
+        ChannelRecord v4 = new ChannelRecord(
+                "ch_1", spec.withCredential(null), ConfigFixtures.BOX.seal(spec.credential()), 4, T, T);
+        RoutingSnapshot first =
+                SnapshotLoader.assemble(1, List.of(v4), List.of(), List.of(), ConfigFixtures.BOX, c -> {});
+        ChannelRoute route = first.channel("ch_1").orElseThrow();
+
+        RoutingSnapshot same = SnapshotLoader.assemble(
+                2, List.of(v4), List.of(), List.of(), ConfigFixtures.BOX, c -> {}, first.channelsById());
+        assertThat(same.channel("ch_1").orElseThrow()).isSameAs(route);
+
+        ChannelRecord v5 = new ChannelRecord(
+                "ch_1", spec.withCredential(null), ConfigFixtures.BOX.seal("sk-rotated-secret-123456"), 5, T, T);
+        RoutingSnapshot changed = SnapshotLoader.assemble(
+                3, List.of(v5), List.of(), List.of(), ConfigFixtures.BOX, c -> {}, first.channelsById());
+        assertThat(changed.channel("ch_1").orElseThrow().credential()).isEqualTo("sk-rotated-secret-123456");
+        assertThat(changed.channel("ch_1").orElseThrow().version()).isEqualTo(5);
+    }
 }
