@@ -434,8 +434,21 @@ public class RunProjection {
      * Locks the run (so two items finishing at once on different partitions cannot both miss being last), and when
      * every item is terminal gives the run its status and writes {@code run.completed} once.
      */
+    /** The advisory-lock key of a run's completion check (64 bits of its id; a collision only serialises more). */
+    static long runLockKey(UUID runId) {
+        return runId.getMostSignificantBits() ^ runId.getLeastSignificantBits();
+    }
+
     private void completeRunIfDone(UUID runId) {
-        Boolean open = jdbc.sql("SELECT completed_at IS NULL FROM import_run WHERE id = :id FOR UPDATE")
+        // An advisory lock per run, not SELECT ... FOR UPDATE on the run's row: two item events of one run each held
+        // a share lock on that row and both asked to upgrade it, which PostgreSQL ended as a deadlock (seen with 1,000
+        // items confirming at once; the losers ran out of retries and were dead-lettered). The advisory lock is taken
+        // by nobody else, so it cannot join a cycle; the read after it sees what the previous holder committed.
+        jdbc.sql("SELECT pg_advisory_xact_lock(:k)")
+                .param("k", runLockKey(runId))
+                .query((rs, i) -> 1)
+                .single();
+        Boolean open = jdbc.sql("SELECT completed_at IS NULL FROM import_run WHERE id = :id")
                 .param("id", runId)
                 .query(Boolean.class)
                 .single();
