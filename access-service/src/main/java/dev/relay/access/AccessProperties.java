@@ -39,8 +39,8 @@ public record AccessProperties(
         managedBy = managedBy == null || managedBy.isBlank() ? "relay-access" : managedBy;
         adminTimeout = adminTimeout == null ? Duration.ofSeconds(10) : adminTimeout;
         callTimeout = callTimeout == null ? Duration.ofSeconds(30) : callTimeout;
-        provisionConcurrency = provisionConcurrency == null ? 16 : provisionConcurrency;
-        confirmConcurrency = confirmConcurrency == null ? 32 : confirmConcurrency;
+        provisionConcurrency = provisionConcurrency == null ? 64 : provisionConcurrency;
+        confirmConcurrency = confirmConcurrency == null ? 64 : confirmConcurrency;
         provisionMaxAttempts = provisionMaxAttempts == null ? 6 : provisionMaxAttempts;
         confirmationWindow = confirmationWindow == null ? Duration.ofSeconds(120) : confirmationWindow;
         confirmationFirstDelay = confirmationFirstDelay == null ? Duration.ofMillis(250) : confirmationFirstDelay;

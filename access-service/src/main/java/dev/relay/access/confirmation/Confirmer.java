@@ -148,7 +148,28 @@ public class Confirmer implements TimerHandler {
             tx.executeWithoutResult(s -> outbox.append(
                     new ItemStageStarted(item.runId(), itemId, item.attempt(), ItemStage.CONFIRMING, clock.instant())));
         }
-        Attempt a = attempt(item);
+        Attempt a;
+        try {
+            a = attempt(item);
+        } catch (IllegalArgumentException e) {
+            // a sealed secret that does not open with this master key: the window cannot succeed, close it now
+            log.warn("confirming item {} cannot open its secrets: {}", itemId, e.getMessage());
+            Attempt broken = new Attempt(
+                    false,
+                    false,
+                    null,
+                    null,
+                    List.of(),
+                    0,
+                    0,
+                    "a sealed secret of the item or its host does not open with this service's master key");
+            tx.executeWithoutResult(s -> {
+                if (!failed(t, item, broken, FailureClass.INTERNAL, List.of())) {
+                    s.setRollbackOnly();
+                }
+            });
+            return;
+        }
         Instant now = clock.instant();
         Instant closes = item.windowOpenedAt().plus(properties.confirmationWindow());
         int tries = item.tries() + 1;
@@ -470,7 +491,7 @@ public class Confirmer implements TimerHandler {
         Integer edgeStatus = a.failing() == null ? null : a.failing().status();
         ProbeCall last =
                 a.evidence().isEmpty() ? null : a.evidence().get(a.evidence().size() - 1);
-        String detail = a.note() + "; " + explain(cls);
+        String detail = cls == FailureClass.INTERNAL ? a.note() : a.note() + "; " + explain(cls);
         items.completed(
                 ran.itemId(),
                 Stage.FAILED,

@@ -138,6 +138,21 @@ public class Provisioner implements TimerHandler {
         List<AppliedResource> applied = new ArrayList<>();
         try {
             apply(item, applied);
+        } catch (IllegalArgumentException e) {
+            // a sealed secret that does not open with this master key (sealed under another one): no retry can help
+            log.warn("provisioning item {} cannot open its secrets: {}", itemId, e.getMessage());
+            EdgeAdminException unopenable = new EdgeAdminException(
+                    400,
+                    "secret_unopenable",
+                    "a sealed secret of the item or its host does not open with this"
+                            + " service's master key (RELAY_MASTER_KEY differs from the one that sealed it)",
+                    e);
+            tx.executeWithoutResult(s -> {
+                if (!failed(t, item, unopenable)) {
+                    s.setRollbackOnly();
+                }
+            });
+            return;
         } catch (EdgeAdminException e) {
             metrics.counter("relay_access_provision_failures", "retryable", String.valueOf(e.retryable()))
                     .increment();
