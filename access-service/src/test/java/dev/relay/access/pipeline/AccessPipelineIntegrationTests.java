@@ -192,6 +192,40 @@ class AccessPipelineIntegrationTests {
         assertThat(types).containsExactly("CHANNEL", "CHANNEL", "CLIENT_KEY", "GROUP"); // OpenAI-only + Anthropic-only
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> stack.run(s.runId()).path("status").asString(), "succeeded"::equalsIgnoreCase);
+
+        // a duplicate delivery of item.probed (another event id, the same content) creates nothing twice
+        UUID itemId = UUID.fromString(byIndex(stack.run(s.runId()), 0).get("id").asString());
+        String probe = JdbcClient.create(dataSource)
+                .sql("SELECT probe_result::text FROM access_item WHERE item_id = :id")
+                .param("id", itemId)
+                .query(String.class)
+                .single();
+        UUID duplicate = tx.execute(t -> outbox.append(new dev.relay.contracts.ItemProbed(
+                        UUID.fromString(s.runId()),
+                        itemId,
+                        1,
+                        dev.relay.contracts.EventCodec.mapper().readValue(probe, dev.relay.contracts.ProbeResult.class),
+                        java.time.Instant.now())))
+                .id();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> JdbcClient.create(dataSource)
+                                .sql("SELECT count(*) FROM inbox WHERE event_id = :id")
+                                .param("id", duplicate)
+                                .query(Integer.class)
+                                .single()
+                        >= 1);
+        assertThat(JdbcClient.create(dataSource)
+                        .sql("SELECT count(*) FROM managed_resource WHERE run_id = :run")
+                        .param("run", UUID.fromString(s.runId()))
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(4);
+        assertThat(JdbcClient.create(dataSource)
+                        .sql("SELECT stage FROM access_item WHERE item_id = :id")
+                        .param("id", itemId)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("READY");
     }
 
     @Test
@@ -263,6 +297,21 @@ class AccessPipelineIntegrationTests {
         assertThat(completion(gap)).contains("\"ok\": false", "HOST_COMPATIBILITY_GAP");
         assertThat(quota.get("state").asString()).as(quota.toString()).isEqualTo("FAILED");
         assertThat(quota.path("classification").asString()).as(quota.toString()).isEqualTo("UPSTREAM_KEY_QUOTA_ISSUE");
+        // the channel made ahead stands for a crash between the admin call and the ledger write: provisioning found
+        // it by its externalRef and recorded it; nothing was created twice
+        String ref = "run:" + s.runId() + "/item:" + gap.get("id").asString() + "/channel:openai";
+        assertThat(ControlPlaneStack.JSON
+                        .readTree(stack.admin("GET", "/channels?managedBy=relay-access&externalRef=" + ref, null)
+                                .body())
+                        .get("data")
+                        .size())
+                .isEqualTo(1);
+        assertThat(JdbcClient.create(dataSource)
+                        .sql("SELECT count(*) FROM managed_resource WHERE external_ref = :ref")
+                        .param("ref", ref)
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(1);
     }
 
     @Test
