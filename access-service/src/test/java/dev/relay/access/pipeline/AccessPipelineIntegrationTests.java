@@ -33,6 +33,8 @@ import tools.jackson.databind.JsonNode;
  */
 @RelayIntegrationTest
 @ExtendWith(AccessTestDataCleanup.class)
+// closed after this class: its timer runner shares access.timer with the access-service process of the restart test
+@org.springframework.test.annotation.DirtiesContext
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
