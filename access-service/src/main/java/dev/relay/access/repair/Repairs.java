@@ -182,7 +182,8 @@ public class Repairs implements TimerHandler {
         log.warn("repair of {} failed: {}", e.resource().externalRef(), detail);
     }
 
-    static String adminKind(ResourceKind k) {
+    /** The admin API's path segment for a ledger resource type (rollback and repair both address resources by it). */
+    public static String adminKind(ResourceKind k) {
         return switch (k) {
             case CHANNEL -> "channels";
             case GROUP -> "groups";

@@ -116,15 +116,6 @@ public class Rollbacks implements TimerHandler {
         };
     }
 
-    private static String adminKind(ResourceKind k) {
-        return switch (k) {
-            case CHANNEL -> "channels";
-            case GROUP -> "groups";
-            case CLIENT_KEY -> "keys";
-            default -> throw new IllegalArgumentException("not an edge resource: " + k);
-        };
-    }
-
     @Override
     public void fire(DurableTimers.Fired t) {
         UUID itemId = UUID.fromString(t.key());
@@ -182,7 +173,7 @@ public class Rollbacks implements TimerHandler {
     /** Deletes one recorded resource (gone already counts) and its ledger row; a group still in use is kept. */
     private void remove(EdgeAdmin admin, ResourceLedger.Entry e, List<ManagedResource> removed) {
         try {
-            admin.delete(adminKind(e.type()), e.hostResourceId());
+            admin.delete(dev.relay.access.repair.Repairs.adminKind(e.type()), e.hostResourceId());
         } catch (EdgeAdminException ex) {
             if (e.type() == ResourceKind.GROUP && ex.status() == 409) {
                 // something Relay did not create still uses the group: leave both alone, keep the ledger row
