@@ -56,11 +56,90 @@ public class ConfigRepository {
 
     // ---- config version ----------------------------------------------------------------------------------------
 
-    /** Increments the config version under the row lock (held to commit: versions commit in order). */
-    public long bumpVersion() {
-        return jdbc.sql("UPDATE config_version SET version = version + 1 WHERE id = 1 RETURNING version")
+    /** How many versions of the change log are kept (older rows are pruned; a replica further behind loads all). */
+    static final long CHANGE_LOG_RETAINED = 20_000;
+
+    /**
+     * Increments the config version under the row lock (held to commit: versions commit in order) and logs which
+     * entity the new version changed ({@code config_change}), so replicas can load only what changed. Every writer
+     * of the configuration bumps through here.
+     */
+    public static long bumpVersion(JdbcClient jdbc, String kind, String id) {
+        long version = jdbc.sql("WITH v AS (UPDATE config_version SET version = version + 1 WHERE id = 1 RETURNING"
+                        + " version) INSERT INTO config_change (version, kind, entity_id) SELECT version, :kind, :id"
+                        + " FROM v RETURNING version")
+                .param("kind", kind)
+                .param("id", id)
                 .query(Long.class)
                 .single();
+        if (version % 1_000 == 0) {
+            jdbc.sql("DELETE FROM config_change WHERE version <= :v")
+                    .param("v", version - CHANGE_LOG_RETAINED)
+                    .update();
+        }
+        return version;
+    }
+
+    public long bumpVersion(String kind, String id) {
+        return bumpVersion(jdbc, kind, id);
+    }
+
+    /** One logged change: the entity a config version changed. */
+    public record Change(long version, String kind, String entityId) {}
+
+    /**
+     * The changes after {@code version}, oldest first, at most {@code limit + 1} of them (more than {@code limit}
+     * tells the caller to load everything instead).
+     */
+    public List<Change> changesAfter(long version, int limit) {
+        return jdbc.sql("SELECT version, kind, entity_id FROM config_change WHERE version > :v ORDER BY version"
+                        + " LIMIT :limit")
+                .param("v", version)
+                .param("limit", limit + 1)
+                .query((rs, i) -> new Change(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                .list();
+    }
+
+    public List<ChannelRecord> channelsByIds(java.util.Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc
+                .sql("SELECT " + CHANNEL_COLUMNS + " FROM channel WHERE id = ANY(:ids)")
+                .param("ids", ids.toArray(String[]::new))
+                .query(this::channel)
+                .list()
+                .stream()
+                .filter(Objects::nonNull)
+                .toList();
+    }
+
+    public List<GroupRecord> groupsByIds(java.util.Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc
+                .sql("SELECT " + GROUP_COLUMNS + " FROM client_group WHERE id = ANY(:ids)")
+                .param("ids", ids.toArray(String[]::new))
+                .query(this::group)
+                .list()
+                .stream()
+                .filter(Objects::nonNull)
+                .toList();
+    }
+
+    public List<KeyRecord> keysByIds(java.util.Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc
+                .sql("SELECT " + KEY_COLUMNS + " FROM client_key WHERE id = ANY(:ids)")
+                .param("ids", ids.toArray(String[]::new))
+                .query(this::key)
+                .list()
+                .stream()
+                .filter(Objects::nonNull)
+                .toList();
     }
 
     public long currentVersion() {

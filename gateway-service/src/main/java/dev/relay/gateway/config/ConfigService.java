@@ -446,7 +446,7 @@ public class ConfigService {
 
     /** Bumps the config version and appends the event; call inside the change's transaction, after the row change. */
     private long changed(String kind, String id, ChangeKind change) {
-        long version = repository.bumpVersion();
+        long version = repository.bumpVersion(kind, id);
         outbox.append(new GatewayConfigChanged(version, kind, id, change, clock.instant()));
         return version;
     }

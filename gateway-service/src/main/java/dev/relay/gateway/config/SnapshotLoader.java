@@ -54,7 +54,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  *       replica never wait for the window).
  * </ul>
  *
- * Every load is counted in {@code relay_gateway_config_reloads_total{result=ok|failed}}.
+ * A load reads only what changed when it can: every config version logs the entity it changed ({@code config_change},
+ * written with the bump), so a replica at version v re-reads just the channels, groups and keys of the versions after
+ * v. It reads everything at start, when a version after v is missing from the log (pruned, or bumped by hand) and when
+ * more than {@link #INCREMENTAL_LIMIT} versions have passed.
+ *
+ * <p>Every load is counted in {@code relay_gateway_config_reloads_total{result=ok|failed, kind=full|incremental}}.
  */
 public class SnapshotLoader implements SmartInitializingSingleton, DisposableBean {
 
@@ -68,6 +73,7 @@ public class SnapshotLoader implements SmartInitializingSingleton, DisposableBea
     private final SnapshotHolder holder;
     private final LongConsumer installed;
     private final Counter reloads;
+    private final Counter incrementalReloads;
     private final Counter failedReloads;
     private final io.micrometer.core.instrument.Timer loadDuration;
     private final ReentrantLock lock = new ReentrantLock();
@@ -84,6 +90,12 @@ public class SnapshotLoader implements SmartInitializingSingleton, DisposableBea
     private volatile long published;
     /** Channels (id@version) already reported as unopenable: logged once, not on every reload. */
     private final Set<String> reportedUnopenable = ConcurrentHashMap.newKeySet();
+
+    /** Channels left out of the installed snapshot because their credential does not open (guarded by lock). */
+    private final Set<String> unopenableIds = new java.util.HashSet<>();
+
+    /** More changes than this since the installed version: one full load is cheaper than reading them one by one. */
+    static final int INCREMENTAL_LIMIT = 2_000;
 
     private volatile int unopenable;
     private final long coalesceNanos;
@@ -119,13 +131,22 @@ public class SnapshotLoader implements SmartInitializingSingleton, DisposableBea
         readTx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         readTx.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
         readTx.setReadOnly(true);
+        String description = "Routing snapshot loads by this replica: full (every row) or incremental (only the"
+                + " entities changed since the installed version)";
         this.reloads = Counter.builder(RELOADS_METRIC)
-                .description("Routing snapshot loads (full reads of the configuration) by this replica")
+                .description(description)
                 .tag("result", "ok")
+                .tag("kind", "full")
+                .register(registry);
+        this.incrementalReloads = Counter.builder(RELOADS_METRIC)
+                .description(description)
+                .tag("result", "ok")
+                .tag("kind", "incremental")
                 .register(registry);
         this.failedReloads = Counter.builder(RELOADS_METRIC)
-                .description("Routing snapshot loads (full reads of the configuration) by this replica")
+                .description(description)
                 .tag("result", "failed")
+                .tag("kind", "unknown")
                 .register(registry);
         this.loadDuration = io.micrometer.core.instrument.Timer.builder("relay_gateway_config_load_duration")
                 .description("How long one routing snapshot load (read, open changed credentials, build) takes")
@@ -144,22 +165,51 @@ public class SnapshotLoader implements SmartInitializingSingleton, DisposableBea
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
 
-    /** Reads the whole configuration in one consistent read. */
+    /**
+     * Reads the configuration in one consistent read: only the entities changed since the installed snapshot when the
+     * change log holds every version after it (and not too many), otherwise every channel, group and key.
+     */
     public RoutingSnapshot load() {
         List<ChannelRecord> skipped = new ArrayList<>();
         long start = System.nanoTime();
-        Map<String, ChannelRoute> previous = holder.get().channelsById();
-        RoutingSnapshot s = readTx.execute(status -> assemble(
-                repository.currentVersion(),
-                repository.listChannels(ConfigFilter.NONE),
-                repository.listGroups(ConfigFilter.NONE),
-                repository.listKeys(ConfigFilter.NONE),
-                secretBox,
-                skipped::add,
-                previous));
+        RoutingSnapshot previous = holder.get();
+        boolean[] incremental = {false};
+        RoutingSnapshot s = readTx.execute(status -> {
+            long version = repository.currentVersion();
+            if (previous != RoutingSnapshot.EMPTY && previous.version() > 0 && version >= previous.version()) {
+                long behind = version - previous.version();
+                if (behind == 0) {
+                    incremental[0] = true;
+                    return previous;
+                }
+                if (behind <= INCREMENTAL_LIMIT) {
+                    List<ConfigRepository.Change> changes =
+                            repository.changesAfter(previous.version(), INCREMENTAL_LIMIT);
+                    // one row per version (the version is the key): as many rows as versions = none missing
+                    if (changes.size() == behind) {
+                        incremental[0] = true;
+                        return applyChanges(version, previous, changes, skipped::add);
+                    }
+                }
+            }
+            return assemble(
+                    version,
+                    repository.listChannels(ConfigFilter.NONE),
+                    repository.listGroups(ConfigFilter.NONE),
+                    repository.listKeys(ConfigFilter.NONE),
+                    secretBox,
+                    skipped::add,
+                    previous.channelsById());
+        });
         loadDuration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-        unopenable = skipped.size();
+        if (incremental[0]) {
+            incrementalReloads.increment();
+        } else {
+            reloads.increment();
+            unopenableIds.clear();
+        }
         for (ChannelRecord c : skipped) {
+            unopenableIds.add(c.id());
             if (reportedUnopenable.add(c.id() + "@" + c.version())) {
                 log.error(
                         "channel {} (version {}) left out of the routing snapshot: its credential ({}, key id '{}')"
@@ -171,7 +221,65 @@ public class SnapshotLoader implements SmartInitializingSingleton, DisposableBea
                         secretBox.keyId());
             }
         }
+        unopenable = unopenableIds.size();
         return s;
+    }
+
+    /**
+     * The previous snapshot with the changed entities re-read: each changed id is dropped and, when its row still
+     * exists, put back as it is now (a channel whose row version did not change keeps its route).
+     */
+    private RoutingSnapshot applyChanges(
+            long version,
+            RoutingSnapshot previous,
+            List<ConfigRepository.Change> changes,
+            Consumer<ChannelRecord> unopenable) {
+        Set<String> channelIds = new LinkedHashSet<>();
+        Set<String> groupIds = new LinkedHashSet<>();
+        Set<String> keyIds = new LinkedHashSet<>();
+        for (ConfigRepository.Change c : changes) {
+            switch (c.kind()) {
+                case ConfigService.CHANNEL -> channelIds.add(c.entityId());
+                case ConfigService.GROUP -> groupIds.add(c.entityId());
+                case ConfigService.KEY -> keyIds.add(c.entityId());
+                default -> throw new IllegalStateException("unknown change kind " + c.kind());
+            }
+        }
+        Map<String, ChannelRoute> channels = new HashMap<>(previous.channelsById());
+        Map<String, ChannelRoute> before = previous.channelsById();
+        for (String id : channelIds) {
+            channels.remove(id);
+            unopenableIds.remove(id);
+        }
+        for (ChannelRecord c : repository.channelsByIds(channelIds)) {
+            ChannelRoute same = before.get(c.id());
+            if (same != null && same.version() == c.version()) {
+                channels.put(c.id(), same);
+                continue;
+            }
+            try {
+                channels.put(c.id(), route(c, secretBox.open(c.credential())));
+            } catch (IllegalArgumentException ex) {
+                unopenable.accept(c);
+            }
+        }
+        Map<String, GroupEntry> groups = new HashMap<>();
+        for (GroupEntry g : previous.groups()) {
+            if (!groupIds.contains(g.id())) {
+                groups.put(g.id(), g);
+            }
+        }
+        for (GroupRecord g : repository.groupsByIds(groupIds)) {
+            groups.put(g.id(), group(g));
+        }
+        Map<String, ClientKeyEntry> keys = new HashMap<>(previous.keysByHash());
+        if (!keyIds.isEmpty()) {
+            keys.values().removeIf(k -> keyIds.contains(k.id()));
+            for (KeyRecord k : repository.keysByIds(keyIds)) {
+                keys.put(k.keyHash(), key(k));
+            }
+        }
+        return new RoutingSnapshot(version, channels.values(), groups.values(), keys);
     }
 
     /**
@@ -274,7 +382,6 @@ public class SnapshotLoader implements SmartInitializingSingleton, DisposableBea
         } finally {
             lastLoadEnded = System.nanoTime();
         }
-        reloads.increment();
         if (holder.install(next)) {
             log.debug("installed routing snapshot at config version {}", next.version());
             installed.accept(next.version());
@@ -340,31 +447,37 @@ public class SnapshotLoader implements SmartInitializingSingleton, DisposableBea
         }
         List<GroupEntry> groupEntries = new ArrayList<>(groups.size());
         for (GroupRecord g : groups) {
-            GroupSpec s = g.spec();
-            groupEntries.add(new GroupEntry(
-                    g.id(),
-                    s.name(),
-                    new LinkedHashSet<>(s.allModels() ? List.of() : s.models()),
-                    s.allModels(),
-                    s.status() == EntryStatus.ENABLED));
+            groupEntries.add(group(g));
         }
         Map<String, ClientKeyEntry> keysByHash = new HashMap<>();
         for (KeyRecord k : keys) {
-            KeySpec s = k.spec();
-            keysByHash.put(
-                    k.keyHash(),
-                    new ClientKeyEntry(
-                            k.id(),
-                            s.name(),
-                            s.groupId(),
-                            s.status() == KeyStatus.ENABLED,
-                            s.expiresAt(),
-                            s.rateLimitPerMinute(),
-                            s.status() == KeyStatus.EXHAUSTED
-                                    ? new ClientKeyEntry.Exhaustion(s.statusReason(), s.statusUntil())
-                                    : null));
+            keysByHash.put(k.keyHash(), key(k));
         }
         return new RoutingSnapshot(version, routes, groupEntries, keysByHash);
+    }
+
+    static GroupEntry group(GroupRecord g) {
+        GroupSpec s = g.spec();
+        return new GroupEntry(
+                g.id(),
+                s.name(),
+                new LinkedHashSet<>(s.allModels() ? List.of() : s.models()),
+                s.allModels(),
+                s.status() == EntryStatus.ENABLED);
+    }
+
+    static ClientKeyEntry key(KeyRecord k) {
+        KeySpec s = k.spec();
+        return new ClientKeyEntry(
+                k.id(),
+                s.name(),
+                s.groupId(),
+                s.status() == KeyStatus.ENABLED,
+                s.expiresAt(),
+                s.rateLimitPerMinute(),
+                s.status() == KeyStatus.EXHAUSTED
+                        ? new ClientKeyEntry.Exhaustion(s.statusReason(), s.statusUntil())
+                        : null);
     }
 
     static ChannelRoute route(ChannelRecord c, String credential) {

@@ -4,6 +4,8 @@ import dev.relay.contracts.ChannelAutoDisabled;
 import dev.relay.contracts.ChannelCooledDown;
 import dev.relay.contracts.FailureClass;
 import dev.relay.contracts.GatewayConfigChanged;
+import dev.relay.gateway.config.ConfigRepository;
+import dev.relay.gateway.config.ConfigService;
 import dev.relay.outbox.OutboxWriter;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -77,10 +79,7 @@ public class ChannelHealthStore implements HealthEvents {
                     if (n == 0) {
                         return; // already disabled (by this or another replica) or deleted
                     }
-                    long version = jdbc.sql(
-                                    "UPDATE config_version SET version = version + 1 WHERE id = 1 RETURNING version")
-                            .query(Long.class)
-                            .single();
+                    long version = ConfigRepository.bumpVersion(jdbc, ConfigService.CHANNEL, channelId);
                     outbox.append(new GatewayConfigChanged(
                             version, "channel", channelId, GatewayConfigChanged.ChangeKind.DISABLED, now));
                     outbox.append(new ChannelAutoDisabled(channelId, cause, truncate(detail), replicaId, now));

@@ -78,6 +78,11 @@ public final class RoutingSnapshot {
         return java.util.Collections.unmodifiableMap(channels);
     }
 
+    /** Every client key by its hash (unmodifiable), for the next load to carry over the keys that did not change. */
+    public Map<String, ClientKeyEntry> keysByHash() {
+        return keysByHash;
+    }
+
     /** Every group, sorted by id. */
     public List<GroupEntry> groups() {
         return groups.values().stream()
