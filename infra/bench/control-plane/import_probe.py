@@ -176,6 +176,41 @@ def pipeline(front, token, sim, n, until):
     return run_id, t_post, wall, hops, failed
 
 
+PROCESSES = ["gateway-service", "import-service", "probe-service", "access-service", "reconcile-service",
+             "upstream-simulator", "kafka", "connect"]
+
+
+def cpu_seconds():
+    """CPU seconds (user + system) used so far by each process the launcher started, and by PostgreSQL in all."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for name in PROCESSES:
+        try:
+            with open(os.path.join(ROOT, "infra", ".run", name, "pid")) as f:
+                pid = f.read().strip()
+            with open("/proc/%s/stat" % pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            out[name] = (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, ValueError, IndexError):
+            pass
+    pg = 0.0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % pid) as f:
+                raw = f.read()
+            if "(postgres)" not in raw:
+                continue
+            fields = raw.rsplit(")", 1)[1].split()
+            # utime + stime + the reaped children's (backends that exited during the run count on the postmaster)
+            pg += (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / tick
+        except (OSError, ValueError, IndexError):
+            pass
+    out["postgresql"] = pg
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--items", type=int, default=1000)
@@ -192,7 +227,9 @@ def main():
     admin_token = secrets().get("RELAY_ADMIN_TOKEN")
     before = reloads(a.edge)
     v_before = config_version(a.edge, admin_token)
+    cpu_before = cpu_seconds()
     run_id, t_post, wall, hops, failed = pipeline(a.front, token, a.sim, a.items, a.until)
+    cpu_after = cpu_seconds()
     after = reloads(a.edge)
     v_after = config_version(a.edge, admin_token)
     changes = None if v_before is None or v_after is None else v_after - v_before
@@ -210,11 +247,18 @@ def main():
     print("  hop                      p50 ms     p99 ms")
     for name, v in hops.items():
         print("  %-20s %10.0f %10.0f" % (name, pct(v, 50) * 1000, pct(v, 99) * 1000))
+    cpu = {k: cpu_after[k] - cpu_before[k] for k in cpu_after if k in cpu_before}
+    total = sum(cpu.values())
+    cores = os.cpu_count() or 1
+    print("  CPU during the run: %.0f s of the %.0f s the machine's %d cores had (%.0f %%), %.0f ms per item"
+          % (total, wall * cores, cores, 100 * total / (wall * cores), 1000 * total / a.items))
+    for name, sec in sorted(cpu.items(), key=lambda kv: -kv[1]):
+        print("    %-20s %7.1f s  %5.1f ms/item" % (name, sec, 1000 * sec / a.items))
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
     with open(a.out, "w") as f:
         json.dump({"items": a.items, "run": run_id, "postSeconds": t_post, "wallSeconds": wall,
                    "itemsPerSecond": a.items / wall, "baselineSeconds": base, "failed": failed, "until": a.until,
-                   "adminChanges": changes,
+                   "adminChanges": changes, "cpuSeconds": cpu,
                    "edgeReloads": None if before is None or after is None else after - before,
                    "hops": {k: {"p50ms": pct(v, 50) * 1000, "p99ms": pct(v, 99) * 1000, "n": len(v)}
                             for k, v in hops.items()},

@@ -233,9 +233,9 @@ public class Confirmer implements TimerHandler {
         // 1. every live replica serves what provisioning changed
         try {
             long start = System.nanoTime();
-            EdgeAdmin.Replicas r = admin.replicas();
-            long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
             long want = item.configVersion() == null ? 0 : item.configVersion();
+            EdgeAdmin.Replicas r = admins.replicasServing(admin, want);
+            long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
             List<String> behind = r.replicas().stream()
                     .filter(x -> x.configVersion() < want)
                     .map(x -> x.replicaId() + "@" + x.configVersion())

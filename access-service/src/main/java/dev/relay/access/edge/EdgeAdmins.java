@@ -34,4 +34,35 @@ public class EdgeAdmins {
     public EdgeAdmin forHost(Host h) {
         return new EdgeAdmin(h, box, http, properties.adminTimeout());
     }
+
+    /** How long a replica list that already showed every replica at a version answers for that version. */
+    static final java.time.Duration REPLICAS_REUSE = java.time.Duration.ofSeconds(2);
+
+    private record Seen(EdgeAdmin.Replicas replicas, long lowest, long at) {}
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Seen> replicasSeen =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The host's live replicas, for a caller that needs every one of them at {@code atLeast} or newer: a list read in
+     * the last {@link #REPLICAS_REUSE} in which every replica already served that version answers without asking the
+     * host again (a replica that started since loaded everything committed before it started, so a version committed
+     * before the call is in it). Many items confirming at once then cost a few reads, not one each.
+     */
+    public EdgeAdmin.Replicas replicasServing(EdgeAdmin admin, long atLeast) {
+        String host = admin.host().id();
+        Seen seen = replicasSeen.get(host);
+        if (seen != null && seen.lowest() >= atLeast && System.nanoTime() - seen.at() < REPLICAS_REUSE.toNanos()) {
+            return seen.replicas();
+        }
+        EdgeAdmin.Replicas now = admin.replicas();
+        long lowest = now.replicas().isEmpty()
+                ? Long.MIN_VALUE
+                : now.replicas().stream()
+                        .mapToLong(EdgeAdmin.Replica::configVersion)
+                        .min()
+                        .getAsLong();
+        replicasSeen.put(host, new Seen(now, lowest, System.nanoTime()));
+        return now;
+    }
 }

@@ -173,6 +173,15 @@ public class Provisioner implements TimerHandler {
 
     private void apply(Item item, List<AppliedResource> applied) {
         EdgeAdmin admin = admins.forHost(item.hostId());
+        try {
+            applyTo(admin, item, applied);
+        } catch (RuntimeException e) {
+            applier.forget(admin, item.runId()); // the run's next item asks the host again
+            throw e;
+        }
+    }
+
+    private void applyTo(EdgeAdmin admin, Item item, List<AppliedResource> applied) {
         var s = item.submitted();
         var r = item.probe();
         EdgeAdmin.Applied group = applier.group(admin, item.runId(), ResourceSpecs.publicModels(r));
@@ -190,7 +199,7 @@ public class Provisioner implements TimerHandler {
         }
         ObjectNode key =
                 ResourceSpecs.key(item.runId(), groupId, box.open(s.access().clientKey()), properties.managedBy());
-        applied.add(new AppliedResource(ResourceKind.CLIENT_KEY, null, key, applier.resource(admin, "keys", key)));
+        applied.add(new AppliedResource(ResourceKind.CLIENT_KEY, null, key, applier.runKey(admin, key)));
     }
 
     /** Records what was applied; false when this run's claim is stale (the caller rolls back). */

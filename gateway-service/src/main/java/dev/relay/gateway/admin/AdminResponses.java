@@ -23,9 +23,20 @@ final class AdminResponses {
 
     private AdminResponses() {}
 
-    /** Runs blocking (JDBC) code on the bounded elastic scheduler, never on a Netty event loop. */
+    /**
+     * Admin work runs on virtual threads: it blocks on JDBC and, for a change, on this replica's snapshot load
+     * (read-your-writes). On the bounded elastic pool (10 threads per core) a burst of provisioning writes waiting for
+     * loads took every thread, and even a cheap read queued behind them for seconds; the database pool still bounds
+     * the work done at once.
+     */
+    private static final reactor.core.scheduler.Scheduler ADMIN = Schedulers.fromExecutorService(
+            java.util.concurrent.Executors.newThreadPerTaskExecutor(
+                    Thread.ofVirtual().name("admin-", 0).factory()),
+            "admin");
+
+    /** Runs blocking (JDBC) code on a virtual thread, never on a Netty event loop. */
     static <T> Mono<T> blocking(Callable<T> work) {
-        return Mono.fromCallable(work).subscribeOn(Schedulers.boundedElastic());
+        return Mono.fromCallable(work).subscribeOn(ADMIN);
     }
 
     static ResponseEntity<byte[]> list(List<?> items) {

@@ -453,7 +453,7 @@ public class ConfigService {
 
     /**
      * Runs one change in its transaction. After the commit, the caller waits until this replica serves the config
-     * version the result names (its own change, or the current version when nothing changed): read-your-writes. The
+     * version its change produced: read-your-writes (a result that changed nothing does not wait). The
      * wait shares loads with concurrent writers ({@link SnapshotLoader#awaitVersion}), so a burst of writes costs a
      * few reloads, not one each.
      */
@@ -479,8 +479,12 @@ public class ConfigService {
                     }
                 });
             }
-        } else {
+        } else if (result.changed()) {
             snapshots.awaitVersionQuietly(version);
+        } else {
+            // nothing changed (a replayed create, an update to the same spec): no change of the caller's to wait for;
+            // the replica catches up to the version named in the background, without holding the caller
+            snapshots.refreshLaterTo(version);
         }
         return result;
     }
