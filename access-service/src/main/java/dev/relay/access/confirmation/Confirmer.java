@@ -1,8 +1,6 @@
 package dev.relay.access.confirmation;
 
 import dev.relay.access.AccessProperties;
-import dev.relay.access.edge.EdgeAdmin;
-import dev.relay.access.edge.EdgeAdminException;
 import dev.relay.access.edge.EdgeAdmins;
 import dev.relay.access.provisioning.AccessItems;
 import dev.relay.access.provisioning.AccessItems.Item;
@@ -24,6 +22,8 @@ import dev.relay.contracts.SecretBox;
 import dev.relay.contracts.UpstreamErrors;
 import dev.relay.contracts.UpstreamErrors.Expect;
 import dev.relay.contracts.UrlGuard;
+import dev.relay.contracts.edge.EdgeAdmin;
+import dev.relay.contracts.edge.EdgeAdminException;
 import dev.relay.outbox.DurableTimers;
 import dev.relay.outbox.OutboxWriter;
 import dev.relay.outbox.TimerHandler;
@@ -222,6 +222,14 @@ public class Confirmer implements TimerHandler {
     }
 
     Attempt attempt(Item item) {
+        return attempt(item, "confirmation");
+    }
+
+    /**
+     * One attempt, metered by the edge as {@code purpose} ({@code confirmation} inside the window, {@code
+     * verification} when reconcile re-verifies a ready item): never debited either way.
+     */
+    Attempt attempt(Item item, String purpose) {
         List<ProbeCall> evidence = new ArrayList<>();
         EdgeAdmin admin;
         try {
@@ -267,7 +275,7 @@ public class Confirmer implements TimerHandler {
             headers.put("Authorization", "Bearer " + clientKey);
             headers.put("x-admin-token", adminToken);
             headers.put("x-relay-channel", ch.getValue());
-            headers.put("x-relay-purpose", "confirmation");
+            headers.put("x-relay-purpose", purpose);
             // 2. the models the item exposes are listed for the run's key on this channel
             Calls.Answer models = calls.edge(base, "GET", "/v1/models", null, headers);
             evidence.add(models.evidence());

@@ -4,6 +4,9 @@ import dev.relay.access.AccessProperties;
 import dev.relay.access.hosts.Host;
 import dev.relay.access.hosts.Hosts;
 import dev.relay.contracts.SecretBox;
+import dev.relay.contracts.edge.EdgeAdmin;
+import dev.relay.contracts.edge.EdgeAdminException;
+import dev.relay.contracts.edge.EdgeHost;
 import java.net.http.HttpClient;
 import org.springframework.stereotype.Component;
 
@@ -32,7 +35,11 @@ public class EdgeAdmins {
     }
 
     public EdgeAdmin forHost(Host h) {
-        return new EdgeAdmin(h, box, http, properties.adminTimeout());
+        return new EdgeAdmin(
+                new EdgeHost(h.id(), h.adminUrl(), h.adminToken(), h.clientUrl()),
+                box,
+                http,
+                properties.adminTimeout());
     }
 
     /** How long a replica list that already showed every replica at a version answers for that version. */

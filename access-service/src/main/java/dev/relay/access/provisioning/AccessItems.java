@@ -128,6 +128,57 @@ public class AccessItems {
                 .update();
     }
 
+    /**
+     * A repair re-created a resource under a new host id: the items (and the accounting key row) that point at the
+     * old id follow, so confirmation and re-verification pin the channel that exists. In the caller's transaction.
+     */
+    @org.springframework.transaction.annotation.Transactional(
+            propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public void resourceMoved(
+            String hostId, dev.relay.contracts.ManagedResource.ResourceKind type, String oldId, String newId) {
+        if (oldId.equals(newId)) {
+            return;
+        }
+        switch (type) {
+            case CHANNEL ->
+                jdbc.sql("UPDATE access_item SET channel_ids = (SELECT jsonb_object_agg(e.key, CASE WHEN"
+                                + " e.value #>> '{}' = :old THEN to_jsonb(CAST(:new AS text)) ELSE e.value END) FROM"
+                                + " jsonb_each(channel_ids) e) WHERE host_id = :host AND channel_ids IS NOT NULL AND"
+                                + " EXISTS (SELECT 1 FROM jsonb_each_text(channel_ids) x WHERE x.value = :old)")
+                        .param("host", hostId)
+                        .param("old", oldId)
+                        .param("new", newId)
+                        .update();
+            case GROUP -> {
+                jdbc.sql("UPDATE access_item SET group_id = :new WHERE host_id = :host AND group_id = :old")
+                        .param("host", hostId)
+                        .param("old", oldId)
+                        .param("new", newId)
+                        .update();
+                jdbc.sql("UPDATE consumer_key SET group_id = :new WHERE host_id = :host AND group_id = :old")
+                        .param("host", hostId)
+                        .param("old", oldId)
+                        .param("new", newId)
+                        .update();
+            }
+            case CLIENT_KEY -> {
+                jdbc.sql("UPDATE access_item SET key_id = :new WHERE host_id = :host AND key_id = :old")
+                        .param("host", hostId)
+                        .param("old", oldId)
+                        .param("new", newId)
+                        .update();
+                jdbc.sql("UPDATE consumer_key SET key_id = :new WHERE host_id = :host AND key_id = :old")
+                        .param("host", hostId)
+                        .param("old", oldId)
+                        .param("new", newId)
+                        .update();
+            }
+            default -> {
+                // accounting's own resources are not on the host
+            }
+        }
+    }
+
     /** What provisioning created; the item moves to its confirmation window, which opens now. */
     public void provisioned(
             UUID itemId,

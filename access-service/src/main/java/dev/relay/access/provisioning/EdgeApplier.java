@@ -1,7 +1,7 @@
 package dev.relay.access.provisioning;
 
-import dev.relay.access.edge.EdgeAdmin;
-import dev.relay.access.edge.EdgeAdminException;
+import dev.relay.contracts.edge.EdgeAdmin;
+import dev.relay.contracts.edge.EdgeAdminException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;

@@ -2,8 +2,6 @@ package dev.relay.access.provisioning;
 
 import dev.relay.access.AccessProperties;
 import dev.relay.access.accounting.RunAccessGrants;
-import dev.relay.access.edge.EdgeAdmin;
-import dev.relay.access.edge.EdgeAdminException;
 import dev.relay.access.edge.EdgeAdmins;
 import dev.relay.access.provisioning.AccessItems.Item;
 import dev.relay.access.provisioning.AccessItems.Stage;
@@ -18,6 +16,8 @@ import dev.relay.contracts.ManagedResource;
 import dev.relay.contracts.ManagedResource.ResourceKind;
 import dev.relay.contracts.SecretBox;
 import dev.relay.contracts.SpecHash;
+import dev.relay.contracts.edge.EdgeAdmin;
+import dev.relay.contracts.edge.EdgeAdminException;
 import dev.relay.outbox.DurableTimers;
 import dev.relay.outbox.OutboxWriter;
 import dev.relay.outbox.TimerHandler;
@@ -186,10 +186,13 @@ public class Provisioner implements TimerHandler {
         var r = item.probe();
         EdgeAdmin.Applied group = applier.group(admin, item.runId(), ResourceSpecs.publicModels(r));
         String groupId = group.id();
+        // recorded as the host holds it (with the models other items of the run added), so spec and hash agree
+        java.util.TreeSet<String> groupModels = new java.util.TreeSet<>();
+        group.resource().path("models").forEach(m -> groupModels.add(m.asString()));
         applied.add(new AppliedResource(
                 ResourceKind.GROUP,
                 null,
-                ResourceSpecs.group(item.runId(), ResourceSpecs.publicModels(r), properties.managedBy()),
+                ResourceSpecs.group(item.runId(), groupModels, properties.managedBy()),
                 group));
         String upstreamKey = box.open(s.apiKey());
         for (ApiBase base : r.apiBases()) {
@@ -265,7 +268,8 @@ public class Provisioner implements TimerHandler {
                 keyId,
                 ran.probe().smokeModel(),
                 resources,
-                at));
+                // after the ledger rows were locked and written: a later event of the run holds the later group
+                clock.instant()));
         timers.schedule(
                 dev.relay.access.confirmation.Confirmer.KIND, ran.itemId().toString(), at, null);
         return true;

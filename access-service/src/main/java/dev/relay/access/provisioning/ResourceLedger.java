@@ -60,12 +60,17 @@ public class ResourceLedger {
             String spec,
             String specHash,
             Instant now) {
-        return jdbc.sql("INSERT INTO managed_resource (id, host_id, resource_type, host_resource_id, external_ref,"
+        jdbc.sql("INSERT INTO managed_resource (id, host_id, resource_type, host_resource_id, external_ref,"
                         + " run_id, item_id, spec, spec_hash, created_at, updated_at) VALUES (:id, :host, :type, :rid,"
                         + " :ref, :run, :item, CAST(:spec AS jsonb), :hash, :now, :now)"
                         + " ON CONFLICT (host_id, resource_type, external_ref) DO UPDATE SET"
                         + " host_resource_id = EXCLUDED.host_resource_id, spec = EXCLUDED.spec,"
-                        + " spec_hash = EXCLUDED.spec_hash, updated_at = EXCLUDED.updated_at RETURNING *")
+                        + " spec_hash = EXCLUDED.spec_hash, updated_at = EXCLUDED.updated_at"
+                        // the run's group only widens (items add their models): an item that read it before
+                        // another widened it must not record the narrower form over the wider one
+                        + " WHERE managed_resource.resource_type <> 'GROUP' OR managed_resource.host_resource_id"
+                        + " <> EXCLUDED.host_resource_id OR jsonb_array_length(EXCLUDED.spec -> 'models')"
+                        + " >= jsonb_array_length(managed_resource.spec -> 'models')")
                 .param("id", UUID.randomUUID())
                 .param("host", hostId)
                 .param("type", type.name())
@@ -76,6 +81,12 @@ public class ResourceLedger {
                 .param("spec", spec)
                 .param("hash", specHash)
                 .param("now", Timestamp.from(now))
+                .update();
+        return jdbc.sql("SELECT * FROM managed_resource WHERE host_id = :host AND resource_type = :type"
+                        + " AND external_ref = :ref")
+                .param("host", hostId)
+                .param("type", type.name())
+                .param("ref", externalRef)
                 .query(ResourceLedger::map)
                 .single();
     }

@@ -1,7 +1,5 @@
 package dev.relay.access.repair;
 
-import dev.relay.access.edge.EdgeAdmin;
-import dev.relay.access.edge.EdgeAdminException;
 import dev.relay.access.edge.EdgeAdmins;
 import dev.relay.access.provisioning.ResourceLedger;
 import dev.relay.contracts.DriftDetected.DriftKind;
@@ -15,6 +13,8 @@ import dev.relay.contracts.ResourceRepaired;
 import dev.relay.contracts.SealedSecret;
 import dev.relay.contracts.SecretBox;
 import dev.relay.contracts.SpecHash;
+import dev.relay.contracts.edge.EdgeAdmin;
+import dev.relay.contracts.edge.EdgeAdminException;
 import dev.relay.outbox.DurableTimers;
 import dev.relay.outbox.OutboxWriter;
 import dev.relay.outbox.TimerHandler;
@@ -46,6 +46,7 @@ public class Repairs implements TimerHandler {
     private static final Logger log = LoggerFactory.getLogger(Repairs.class);
 
     private final ResourceLedger ledger;
+    private final dev.relay.access.provisioning.AccessItems items;
     private final EdgeAdmins admins;
     private final DurableTimers timers;
     private final OutboxWriter outbox;
@@ -55,6 +56,7 @@ public class Repairs implements TimerHandler {
 
     public Repairs(
             ResourceLedger ledger,
+            dev.relay.access.provisioning.AccessItems items,
             EdgeAdmins admins,
             DurableTimers timers,
             OutboxWriter outbox,
@@ -62,6 +64,7 @@ public class Repairs implements TimerHandler {
             SecretBox box,
             Clock clock) {
         this.ledger = ledger;
+        this.items = items;
         this.admins = admins;
         this.timers = timers;
         this.outbox = outbox;
@@ -125,6 +128,7 @@ public class Repairs implements TimerHandler {
                     entry.spec(),
                     SpecHash.of(applied.resource()),
                     at);
+            items.resourceMoved(entry.hostId(), entry.type(), entry.hostResourceId(), applied.id());
             outbox.append(new ResourceRepaired(e.reconcileId(), e.runId(), e.itemId(), r, now.asManaged(), at));
         });
         log.info("repaired {} {} ({})", entry.type(), entry.externalRef(), e.kind());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.relay.access.AccessTestDataCleanup;
+import dev.relay.testsupport.ControlPlaneStack;
 import dev.relay.testsupport.RelayInfrastructure;
 import dev.relay.testsupport.RelayIntegrationTest;
 import java.net.http.HttpResponse;

@@ -1,8 +1,8 @@
 package dev.relay.access.accounting.enforcement;
 
 import dev.relay.access.accounting.AccountStore;
-import dev.relay.access.edge.EdgeAdminException;
 import dev.relay.access.edge.EdgeAdmins;
+import dev.relay.contracts.edge.EdgeAdminException;
 import dev.relay.outbox.DurableTimers;
 import dev.relay.outbox.TimerHandler;
 import java.sql.Timestamp;

@@ -1,4 +1,4 @@
-package dev.relay.access.edge;
+package dev.relay.contracts.edge;
 
 /**
  * An admin API call failed: the HTTP status (0 when the host did not answer), the edge's error {@code code} when it

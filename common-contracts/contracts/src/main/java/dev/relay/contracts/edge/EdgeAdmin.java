@@ -1,6 +1,5 @@
-package dev.relay.access.edge;
+package dev.relay.contracts.edge;
 
-import dev.relay.access.hosts.Host;
 import dev.relay.contracts.SecretBox;
 import java.io.IOException;
 import java.net.URI;
@@ -39,19 +38,19 @@ public final class EdgeAdmin {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final Host host;
+    private final EdgeHost host;
     private final SecretBox box;
     private final HttpClient http;
     private final Duration timeout;
 
-    public EdgeAdmin(Host host, SecretBox box, HttpClient http, Duration timeout) {
+    public EdgeAdmin(EdgeHost host, SecretBox box, HttpClient http, Duration timeout) {
         this.host = host;
         this.box = box;
         this.http = http;
         this.timeout = timeout;
     }
 
-    public Host host() {
+    public EdgeHost host() {
         return host;
     }
 
