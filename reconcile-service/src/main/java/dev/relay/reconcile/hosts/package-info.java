@@ -1,0 +1,2 @@
+/** The edges reconcile-service compares its ledger view with. */
+package dev.relay.reconcile.hosts;

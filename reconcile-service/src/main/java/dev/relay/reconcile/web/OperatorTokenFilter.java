@@ -1,0 +1,70 @@
+package dev.relay.reconcile.web;
+
+import dev.relay.reconcile.ReconcileProperties;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The operator credential on reconcile-service's own port too ({@code Authorization: Bearer <RELAY_OPERATOR_TOKEN>}, the
+ * header the operator front passes through), compared in constant time, on every path but the actuator's: deny by
+ * default, judged on the decoded, normalised servlet path (as the front does), so no spelling of a path gets around
+ * it. No token configured = every call refused. A missing or wrong token is a 401 problem; no token is ever logged.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+public class OperatorTokenFilter extends OncePerRequestFilter {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final byte[] token;
+
+    public OperatorTokenFilter(ReconcileProperties properties) {
+        String t = properties.operatorToken();
+        this.token = t == null || t.isBlank() ? null : t.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getServletPath();
+        return path.equals("/actuator") || path.startsWith("/actuator/");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String auth = request.getHeader("Authorization");
+        byte[] presented = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? auth.substring(7).trim().getBytes(StandardCharsets.UTF_8)
+                : null;
+        if (token == null || presented == null || !MessageDigest.isEqual(token, presented)) {
+            String detail = token == null
+                    ? "reconcile-service has no RELAY_OPERATOR_TOKEN configured and refuses every call"
+                    : "a valid operator token is required (Authorization: Bearer ...)";
+            response.setStatus(HttpStatus.UNAUTHORIZED.value());
+            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            response.setHeader("WWW-Authenticate", "Bearer");
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("type", "https://relay.dev/problems/unauthorized");
+            body.put("title", "Unauthorized");
+            body.put("status", 401);
+            body.put("detail", detail);
+            body.put("code", "unauthorized");
+            response.getOutputStream().write(JSON.writeValueAsBytes(body));
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+}
