@@ -391,6 +391,80 @@ class ReconcileIntegrationTests {
     }
 
     @Test
+    void anAutoDisabledChannelIsReprobedAndEnabledAgainOnlyOnceItsUpstreamPasses() {
+        String u = UUID.randomUUID().toString().substring(0, 8);
+        String model = "rec-a-" + u;
+        // the simulator serves this key 30 times, then answers 401 (until its counters are reset)
+        String key = "sk-sim-openai-only_ok-then-401-after-30_models=" + model + "_run=" + u;
+        Run run = importRun(key);
+        String body = "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> ControlPlaneStack.send(
+                                        stack.sim.baseUrl() + "/v1/chat/completions",
+                                        "POST",
+                                        body,
+                                        Map.of("Authorization", "Bearer " + key))
+                                .statusCode()
+                        == 401);
+        // a client's call meets the 401: the edge auto-disables the channel
+        JsonNode channel = onEdge("channels", run.id()).values().iterator().next();
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    stack.client("POST", "/v1/chat/completions", run.clientKey(), body);
+                    return ControlPlaneStack.JSON
+                            .readTree(stack.admin(
+                                            "GET",
+                                            "/channels/" + channel.get("id").asString(),
+                                            null)
+                                    .body())
+                            .get("status")
+                            .asString()
+                            .equals("AUTO_DISABLED");
+                });
+        assertThat(api("PUT", "/api/reconcile-runs/policies/" + run.id(), "{\"policy\":\"repair\"}")
+                        .statusCode())
+                .isEqualTo(200);
+
+        // still failing upstream: re-probed, not re-enabled
+        JsonNode still = pass("{\"runId\":\"" + run.id() + "\"}");
+        log.info("auto-disabled, upstream still failing: {}", still);
+        JsonNode f = still.get("findings").get(0);
+        assertThat(f.get("kind").asString()).isEqualTo("disabled");
+        assertThat(f.get("detail").asString()).contains("auto-disabled by the edge");
+        assertThat(f.get("repair").asString()).as(f.toString()).isEqualTo("failed");
+        assertThat(f.get("repairDetail").asString()).contains("still fails a re-probe");
+        assertThat(still.get("status").asString()).isEqualTo("drifted");
+        assertThat(ControlPlaneStack.JSON
+                        .readTree(stack.admin(
+                                        "GET", "/channels/" + channel.get("id").asString(), null)
+                                .body())
+                        .get("status")
+                        .asString())
+                .isEqualTo("AUTO_DISABLED");
+
+        // the upstream recovers: the re-probe passes and access-service enables the channel again
+        assertThat(ControlPlaneStack.send(stack.sim.baseUrl() + "/_sim/reset", "POST", null, Map.of())
+                        .statusCode())
+                .isEqualTo(200);
+        JsonNode back = pass("{\"runId\":\"" + run.id() + "\"}");
+        log.info("auto-disabled, upstream recovered: {}", back);
+        assertThat(back.get("status").asString()).as(back.toString()).isEqualTo("repaired");
+        assertThat(back.get("findings").get(0).get("repair").asString()).isEqualTo("repaired");
+        assertThat(ControlPlaneStack.JSON
+                        .readTree(stack.admin(
+                                        "GET", "/channels/" + channel.get("id").asString(), null)
+                                .body())
+                        .get("status")
+                        .asString())
+                .isEqualTo("ENABLED");
+        assertThat(stack.client("POST", "/v1/chat/completions", run.clientKey(), body)
+                        .statusCode())
+                .isEqualTo(200);
+        stack.operator("POST", "/api/import-runs/" + run.id() + "/rollback", null);
+    }
+
+    @Test
     void aPassAgainstAHostThatIsDownFailsCleanlyAndIsRetriedUntilTheHostAnswers() throws Exception {
         int closed;
         try (ServerSocket s = new ServerSocket(0)) {
