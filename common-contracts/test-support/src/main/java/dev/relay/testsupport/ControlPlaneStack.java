@@ -49,10 +49,19 @@ public final class ControlPlaneStack implements AutoCloseable {
 
     /** Everything, access-service included (in its own consumer group, so it sees only what happens from now on). */
     public static ControlPlaneStack startWithAccess() {
-        return start(true);
+        return start(true, Map.of());
+    }
+
+    /** As {@link #startWithAccess()}, with more environment for import-service (e.g. {@code RELAY_RECONCILE_URL}). */
+    public static ControlPlaneStack startWithAccess(Map<String, String> importEnv) {
+        return start(true, importEnv);
     }
 
     private static ControlPlaneStack start(boolean withAccess) {
+        return start(withAccess, Map.of());
+    }
+
+    private static ControlPlaneStack start(boolean withAccess, Map<String, String> importEnv) {
         RelayInfrastructure infra = RelayInfrastructure.get();
         UpstreamSimulatorProcess sim = UpstreamSimulatorProcess.start();
         ServiceProcess edge = null;
@@ -78,7 +87,6 @@ public final class ControlPlaneStack implements AutoCloseable {
                             "--relay.probe.max-attempts=2",
                             "--relay.outbox.timer-poll-interval=100ms")
                     .start();
-            imports = ServiceProcess.of("import-service", env, db).start();
             if (withAccess) {
                 String group = "access-stack-" + java.util.UUID.randomUUID();
                 access = ServiceProcess.of(
@@ -94,6 +102,12 @@ public final class ControlPlaneStack implements AutoCloseable {
                 // it reads from the latest offsets: it must own its partitions before the test makes events
                 awaitAssigned(infra.kafkaBootstrap(), group);
             }
+            Map<String, String> importsEnv = new HashMap<>(env);
+            if (access != null) {
+                importsEnv.put("RELAY_ACCESS_URL", access.baseUrl());
+            }
+            importsEnv.putAll(importEnv);
+            imports = ServiceProcess.of("import-service", importsEnv, db).start();
             return new ControlPlaneStack(sim, edge, probe, imports, access);
         } catch (RuntimeException e) {
             for (AutoCloseable c : new AutoCloseable[] {access, imports, probe, edge, sim}) {
