@@ -19,8 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Debian's headless {@code chromium} driven through Debian's {@code chromedriver} over the W3C WebDriver protocol —
- * the dozen commands the console test needs, in plain HTTP (no Selenium: its dependency tree would not converge with
- * the build's). The driver is started on a free loopback port and stopped by its PID, the browser with it.
+ * the dozen commands the console test needs, in plain HTTP (rather than Selenium's dependency tree in a build that
+ * enforces convergence). The driver is started on a free loopback port and stopped by its PID, the browser with it.
  */
 final class Browser implements AutoCloseable {
 
