@@ -50,8 +50,16 @@ public abstract class GatewayIntegrationSupport {
     public static final String MASTER_KEY = "cmVsYXktZGV2LW1hc3Rlci1rZXktTk9ULVNFQ1JFVCE=";
 
     protected static final JsonMapper JSON = JsonMapper.builder().build();
-    protected static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * HTTP/1.1, as the SDKs speak it over cleartext. The JDK client's default (HTTP/2, an {@code h2c} upgrade offered
+     * on every new connection) twice left a request on a reused connection unanswered for 30 s in CI
+     * ({@code IntrospectionIntegrationTests}, never reproduced by hand; root cause not established).
+     */
+    protected static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
     protected static UpstreamSimulatorProcess sim;
 
     @Value("${local.server.port}")

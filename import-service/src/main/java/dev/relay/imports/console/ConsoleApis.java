@@ -33,8 +33,10 @@ public class ConsoleApis {
 
     private final ImportProperties properties;
     private final HostService hosts;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
     public ConsoleApis(ImportProperties properties, HostService hosts) {
         this.properties = properties;
@@ -58,6 +60,24 @@ public class ConsoleApis {
         }
         return call(
                 h.adminUrl() + path,
+                "GET",
+                null,
+                Map.of("Authorization", "Bearer " + hosts.adminToken(h)),
+                "the edge '" + hostId + "'");
+    }
+
+    /**
+     * {@code GET} on a host's own diagnostics ({@code /internal/...} beside {@code /admin/v1}, same admin token): the
+     * replica's routing view with each channel's health (cooldowns).
+     */
+    public Answer edgeInternal(String hostId, String path) {
+        Host h = hosts.find(hostId, false).orElse(null);
+        if (h == null) {
+            return new Answer(0, null, "no host '" + hostId + "' is registered");
+        }
+        String root = h.adminUrl().replaceAll("/admin/v1/?$", "");
+        return call(
+                root + path,
                 "GET",
                 null,
                 Map.of("Authorization", "Bearer " + hosts.adminToken(h)),

@@ -264,11 +264,7 @@ public class ConsoleController {
             HttpSession session) {
         page(model, session, "runs", "Run");
         runDetail(runId, state, cursor, model);
-        JsonNode reconcile = apis.reconcile("GET", "/api/reconcile-runs?limit=1&runId=" + runId, null)
-                .body();
-        if (reconcile != null && reconcile.path("data").size() > 0) {
-            model.addAttribute("lastPass", map(reconcile.path("data").get(0)));
-        }
+        lastPass(runId, model);
         return "console/run";
     }
 
@@ -281,7 +277,32 @@ public class ConsoleController {
             HttpSession session) {
         model.addAttribute("csrf", session.getAttribute(ConsoleAuthFilter.CSRF)); // the re-rendered forms need it
         runDetail(runId, state, cursor, model);
+        lastPass(runId, model);
         return "console/run :: live";
+    }
+
+    /** The run's last reconcile pass, and per item what it found (shown in the item's row). */
+    private void lastPass(UUID runId, Model model) {
+        Map<String, List<String>> drift = new LinkedHashMap<>();
+        JsonNode reconcile = apis.reconcile("GET", "/api/reconcile-runs?limit=1&runId=" + runId, null)
+                .body();
+        if (reconcile != null && reconcile.path("data").size() > 0) {
+            JsonNode pass = reconcile.path("data").get(0);
+            model.addAttribute("lastPass", map(pass));
+            JsonNode full = apis.reconcile(
+                            "GET", "/api/reconcile-runs/" + pass.path("id").asString(), null)
+                    .body();
+            if (full != null) {
+                for (JsonNode f : full.path("findings")) {
+                    if (f.path("itemId").isString()) {
+                        drift.computeIfAbsent(f.path("itemId").asString(), k -> new ArrayList<>())
+                                .add(f.path("kind").asString().replace('_', ' ') + " (repair: "
+                                        + f.path("repair").asString().replace('_', ' ') + ")");
+                    }
+                }
+            }
+        }
+        model.addAttribute("drift", drift);
     }
 
     private void runDetail(UUID runId, String state, String cursor, Model model) {
@@ -381,6 +402,17 @@ public class ConsoleController {
             model.addAttribute("total", all.size());
             model.addAttribute("nextPage", from + 100 < all.size() ? page + 1 : null);
         }
+        // each channel's health as the answering replica sees it (cooldowns are per replica)
+        ConsoleApis.Answer effective = apis.edgeInternal(h, "/internal/effective-config");
+        Map<String, Map<String, Object>> health = new LinkedHashMap<>();
+        if (effective.ok()) {
+            for (JsonNode ch : effective.body().path("channels")) {
+                if (ch.path("health").isObject()) {
+                    health.put(ch.path("id").asString(), map(ch.path("health")));
+                }
+            }
+        }
+        model.addAttribute("health", health);
         ConsoleApis.Answer replicas = apis.edge(h, "/config/replicas");
         if (replicas.ok()) {
             model.addAttribute("replicas", list(replicas.body().path("data")));
@@ -405,8 +437,10 @@ public class ConsoleController {
             @RequestParam(required = false) String key,
             @RequestParam(required = false) String cursor,
             Model view,
-            HttpSession session) {
+            HttpSession session,
+            HttpServletRequest request) {
         page(view, session, "usage", "Usage");
+        view.addAttribute("self", self(request));
         String by = List.of("model", "key", "consumer", "channel").contains(groupBy) ? groupBy : "model";
         view.addAttribute("groupBy", by);
         view.addAttribute("model", model == null ? "" : model);
@@ -518,8 +552,10 @@ public class ConsoleController {
     }
 
     @GetMapping("/console/reconcile")
-    public String reconcile(@RequestParam(required = false) String pass, Model model, HttpSession session) {
+    public String reconcile(
+            @RequestParam(required = false) String pass, Model model, HttpSession session, HttpServletRequest request) {
         page(model, session, "reconcile", "Reconcile");
+        model.addAttribute("self", self(request));
         ConsoleApis.Answer passes = apis.reconcile("GET", "/api/reconcile-runs?limit=25", null);
         if (!passes.ok()) {
             model.addAttribute("error", passes.problem());
@@ -559,6 +595,12 @@ public class ConsoleController {
         }
         redirect.addFlashAttribute("error", a.problem());
         return "redirect:/console/reconcile";
+    }
+
+    /** This page's own path and query (a live section re-fetches it). */
+    private static String self(HttpServletRequest request) {
+        String q = request.getQueryString();
+        return request.getRequestURI() + (q == null ? "" : "?" + q);
     }
 
     private static String enc(String v) {
