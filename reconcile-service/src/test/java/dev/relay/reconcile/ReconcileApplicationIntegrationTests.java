@@ -11,7 +11,14 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** reconcile-service runs against the real infrastructure as its own role, in its own schema, and relays its outbox. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            // a group of its own from the end of the topics: never the shared "reconcile-service" group's offsets
+            "relay.reconcile.consumer-group=reconcile-app-it-${random.uuid}",
+            "spring.kafka.consumer.auto-offset-reset=latest"
+        })
+@org.junit.jupiter.api.extension.ExtendWith(ReconcileTestDataCleanup.class)
 class ReconcileApplicationIntegrationTests extends ServiceRuntimeContract {
 
     @Autowired

@@ -133,6 +133,7 @@ public class PassRunner implements TimerHandler {
         int checked = 0;
         int exhausted = 0;
         HostFailure failure = null;
+        List<String> skipped = new ArrayList<>();
         for (String hostId : hostIds) {
             try {
                 Detector.Result r = compareHost(hostId, pass.runId(), started);
@@ -144,11 +145,20 @@ public class PassRunner implements TimerHandler {
                 }
             } catch (EdgeAdminException e) {
                 boolean retryable = e.status() == 0 || e.status() >= 500 || e.status() == 429;
-                failure = new HostFailure(hostId, e.getMessage(), retryable);
+                if (!retryable) {
+                    skipped.add(e.getMessage()); // the host refuses us (e.g. 401): retrying cannot help
+                    continue;
+                }
+                failure = new HostFailure(hostId, e.getMessage(), true);
                 break;
             } catch (HostUnknown e) {
                 failure = new HostFailure(hostId, e.getMessage(), true);
                 break;
+            } catch (IllegalArgumentException e) {
+                // the host's admin token does not open with this service's master key: a configuration error
+                skipped.add("host " + hostId + " skipped: its admin token does not open with this service's master"
+                        + " key (" + e.getMessage() + ")");
+                continue;
             }
             if (properties.verifyAccess()) {
                 try {
@@ -169,6 +179,11 @@ public class PassRunner implements TimerHandler {
                     break;
                 }
             }
+        }
+        if (failure == null && !skipped.isEmpty()) {
+            String note = String.join("; ", skipped);
+            log.warn("reconcile pass {}: {}", pass.id(), note);
+            tx.executeWithoutResult(s -> store.note(pass.id(), note)); // kept as the pass's error when it completes
         }
         if (failure != null) {
             failed(t, pass, attempt, failure);

@@ -100,6 +100,14 @@ public class PassStore {
                 .update();
     }
 
+    /** A remark on a running pass (hosts it had to skip); kept when the pass completes. */
+    public void note(UUID id, String note) {
+        jdbc.sql("UPDATE pass SET error = :e WHERE id = :id")
+                .param("id", id)
+                .param("e", note)
+                .update();
+    }
+
     public void detected(UUID id, int checked, int drifted, int exhaustedKeys, boolean repairing) {
         jdbc.sql("UPDATE pass SET checked = :c, drifted = :d, exhausted_keys = :x, state = :s WHERE id = :id")
                 .param("id", id)
@@ -111,8 +119,10 @@ public class PassStore {
     }
 
     public void finish(UUID id, String state, String status, int repaired, String error, Instant at) {
-        jdbc.sql("UPDATE pass SET state = :state, status = :status, repaired = :r, error = :e, completed_at = :at"
-                        + " WHERE id = :id")
+        jdbc.sql(
+                        "UPDATE pass SET state = :state, status = :status, repaired = :r, error = COALESCE(CAST(:e AS text), error),"
+                                + " completed_at = :at"
+                                + " WHERE id = :id")
                 .param("id", id)
                 .param("state", state)
                 .param("status", status)

@@ -91,6 +91,9 @@ class ReconcileIntegrationTests {
     @Autowired
     TransactionTemplate tx;
 
+    @Autowired
+    dev.relay.reconcile.ledger.LedgerView ledger;
+
     @LocalServerPort
     int port;
 
@@ -483,7 +486,25 @@ class ReconcileIntegrationTests {
                                 .single()
                         == 1);
 
-        HttpResponse<String> started = api("POST", "/api/reconcile-runs", "{}");
+        // the ledger view holds a run with a channel on that host (as item.provisioned would have recorded it)
+        UUID runId = UUID.randomUUID();
+        UUID itemId = UUID.randomUUID();
+        tx.executeWithoutResult(s -> ledger.provisioned(new dev.relay.contracts.ItemProvisioned(
+                runId,
+                itemId,
+                1,
+                "ch_gone",
+                "grp_gone",
+                "key_gone",
+                "m",
+                List.of(new dev.relay.contracts.ManagedResource(
+                        down,
+                        dev.relay.contracts.ManagedResource.ResourceKind.CHANNEL,
+                        "ch_gone",
+                        "run:" + runId + "/item:" + itemId + "/channel:openai",
+                        "0".repeat(64))),
+                Instant.now())));
+        HttpResponse<String> started = api("POST", "/api/reconcile-runs", "{\"runId\":\"" + runId + "\"}");
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
         String id = ControlPlaneStack.JSON.readTree(started.body()).get("id").asString();
         JsonNode retrying = await().atMost(Duration.ofSeconds(60))
@@ -507,6 +528,12 @@ class ReconcileIntegrationTests {
                                 api("GET", "/api/reconcile-runs/" + id, null).body()),
                         p -> p.get("state").asString().equals("completed"));
         assertThat(done.get("error").isNull()).as(done.toString()).isTrue();
+        assertThat(done.get("status").asString())
+                .as("the recorded channel is not on that edge")
+                .isEqualTo("drifted");
+        tx.executeWithoutResult(s -> jdbc().sql("DELETE FROM ledger_resource WHERE run_id = :r")
+                .param("r", runId)
+                .update());
         assertThat(done.get("attempts").asInt()).isGreaterThanOrEqualTo(3);
     }
 
