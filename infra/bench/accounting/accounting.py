@@ -888,6 +888,13 @@ def overshoot(cfg, db, token, small, large, rate, since):
                       "api": key_state},
         "refused": t_refused is not None,
     }
+    # a top-up restores access: from the top-up's answer to this replica serving the key again
+    if out["refused"]:
+        st, t = call("POST", f"{ACCESS}/api/consumers/{cid}/top-ups", token, {"tokens": budget * 2,
+                     "note": "accounting benchmark: restore"},
+                     headers={"Idempotency-Key": f"acct-bench-restore-{cfg['run_id']}"})
+        if st in (200, 201):
+            out["seconds"]["top_up_to_served"] = round(wait_served(cfg["gw_port"], small["key"]), 3)
     T = out["seconds"]["spent_to_refused"]
     if T is not None:
         out["bound_check"] = {
@@ -976,6 +983,8 @@ def report(res):
           f" + until the host wrote EXHAUSTED {s['ledger_to_host_wrote_exhausted']} s + until this replica refused "
           f"{s['host_wrote_to_replica_refusing']} s (access-service recorded the host's answer "
           f"{s['ledger_to_host_call_recorded']} s after the ledger's decision)")
+        if s.get("top_up_to_served") is not None:
+            p(f"  a top-up restores the key: served again {s['top_up_to_served']} s after the top-up answered")
         p(f"  client: {o['client']['ok']} x 200, {o['client']['refused_key_exhausted']} x 429 key_exhausted, "
           f"{o['client']['ok_after_first_refusal']} x 200 after the first refusal, other {o['client']['other']}")
         if o.get("bound_check"):
