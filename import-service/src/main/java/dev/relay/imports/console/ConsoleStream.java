@@ -61,10 +61,6 @@ public class ConsoleStream implements SmartLifecycle {
         return e;
     }
 
-    public int pages() {
-        return pages.size();
-    }
-
     @Override
     public void start() {
         running = true;

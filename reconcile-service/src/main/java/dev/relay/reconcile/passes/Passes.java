@@ -75,17 +75,11 @@ public class Passes {
         if (e.reconcileId() == null) {
             return;
         }
-        Instant now = clock.instant();
-        ManagedResource r = e.resource();
-        for (PassStore.StoredFinding f :
-                store.openFor(e.reconcileId(), r.hostId(), r.kind().name(), r.externalRef())) {
-            store.repairState(
-                    f.id(),
-                    "repaired",
-                    "repaired by access-service as " + e.current().id(),
-                    now);
-        }
-        runner.finishRepairs(e.reconcileId(), false);
+        answered(
+                e.reconcileId(),
+                e.resource(),
+                "repaired",
+                "repaired by access-service as " + e.current().id());
     }
 
     @Transactional(propagation = Propagation.MANDATORY)
@@ -93,17 +87,21 @@ public class Passes {
         if (e.reconcileId() == null) {
             return;
         }
+        answered(
+                e.reconcileId(),
+                e.resource(),
+                "failed",
+                "access-service could not repair it (" + e.classification() + "): " + e.detail());
+    }
+
+    /** access-service answered a repair: the pass's open findings about that resource take the answer. */
+    private void answered(UUID passId, ManagedResource r, String repair, String detail) {
         Instant now = clock.instant();
-        ManagedResource r = e.resource();
         for (PassStore.StoredFinding f :
-                store.openFor(e.reconcileId(), r.hostId(), r.kind().name(), r.externalRef())) {
-            store.repairState(
-                    f.id(),
-                    "failed",
-                    "access-service could not repair it (" + e.classification() + "): " + e.detail(),
-                    now);
+                store.openFor(passId, r.hostId(), r.kind().name(), r.externalRef())) {
+            store.repairState(f.id(), repair, detail, now);
         }
-        runner.finishRepairs(e.reconcileId(), false);
+        runner.finishRepairs(passId, false);
     }
 
     /** A re-probe asked for an auto-disabled channel answered: re-enable only when the upstream passes again. */
