@@ -119,15 +119,36 @@ class ConsoleBrowserIntegrationTests {
             assertThat(b.text("#client-key")).startsWith("rk-");
 
             // the items go live on this page without a reload (server-sent events re-render the item table)
-            b.script("window.__notReloaded = true; return true;");
-            await().atMost(Duration.ofSeconds(120))
-                    .pollInterval(Duration.ofMillis(500))
-                    .until(() -> b.script("return document.querySelectorAll('table.items .badge.READY').length")
-                                    .asInt()
-                            == 2);
+            b.script("window.__notReloaded = true; window.__sse = 0;"
+                    + " document.body.addEventListener('htmx:sseMessage', function () { window.__sse++; });"
+                    + " return true;");
+            String runId = b.url().replaceAll(".*/console/runs/([0-9a-f-]{36}).*", "$1");
+            try {
+                await().atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(() -> b.script("return document.querySelectorAll('table.items .badge.READY').length")
+                                        .asInt()
+                                == 2);
+            } catch (org.awaitility.core.ConditionTimeoutException ex) {
+                // say which side is behind: the pipeline (the REST view) or the page (its live updates)
+                throw new AssertionError(
+                        "items not shown READY within 120 s; run as the API reports it: "
+                                + stack.operator("GET", "/api/import-runs/" + runId + "/items", null)
+                                        .body()
+                                + "; server-sent messages the page heard: "
+                                + b.script("return window.__sse").asInt()
+                                + "; item badges on the page: "
+                                + b.script("return Array.from(document.querySelectorAll('table.items .badge'))"
+                                                + ".map(function (e) { return e.textContent.trim(); }).join(',')")
+                                        .asString(),
+                        ex);
+            }
             assertThat(b.script("return window.__notReloaded === true").asBoolean())
                     .as("the page updated itself")
                     .isTrue();
+            assertThat(b.script("return window.__sse").asInt())
+                    .as("the updates came as server-sent events")
+                    .isPositive();
             b.click("#item-0 details:last-of-type summary");
             b.screenshot(SHOTS.resolve("run-detail.png"));
             noConsoleErrors(b, "run detail");

@@ -1,5 +1,8 @@
 package dev.relay.outbox;
 
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.annotation.Propagation;
@@ -15,6 +18,7 @@ public class InboxGuard {
     private final JdbcClient jdbc;
     private final String insertSql;
     private final String existsSql;
+    private final String appliedSql;
 
     public InboxGuard(JdbcClient jdbc, OutboxProperties properties) {
         this.jdbc = jdbc;
@@ -23,6 +27,8 @@ public class InboxGuard {
                 + " ON CONFLICT (consumer, event_id) DO NOTHING";
         this.existsSql = "SELECT count(*) FROM " + properties.table("inbox")
                 + " WHERE consumer = :consumer AND event_id = :eventId";
+        this.appliedSql = "SELECT event_id FROM " + properties.table("inbox")
+                + " WHERE consumer = :consumer AND event_id IN (:ids)";
     }
 
     /**
@@ -47,5 +53,21 @@ public class InboxGuard {
                 .query(Long.class)
                 .single();
         return n != null && n > 0;
+    }
+
+    /**
+     * Which of these events the consumer has applied and committed, read outside any transaction: for a reader that
+     * must not act on an event before its consumer's effect is visible (the console refreshing a page after the
+     * projection, not before).
+     */
+    public Set<UUID> applied(String consumer, Collection<UUID> eventIds) {
+        if (eventIds.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.sql(appliedSql)
+                .param("consumer", consumer)
+                .param("ids", eventIds)
+                .query(UUID.class)
+                .list());
     }
 }

@@ -26,7 +26,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class ItemEventsListener {
 
-    static final String CONSUMER = "import-service.projection";
+    public static final String CONSUMER = "import-service.projection";
 
     private final EventDispatcher dispatcher;
 
