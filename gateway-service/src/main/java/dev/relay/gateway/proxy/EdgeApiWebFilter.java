@@ -28,6 +28,9 @@ import dev.relay.gateway.translate.ChunkTransform;
 import dev.relay.gateway.translate.DroppedFields;
 import dev.relay.gateway.translate.ImageFallback;
 import dev.relay.gateway.translate.OpenAiOverAnthropic;
+import dev.relay.gateway.translate.ResponsesOverAnthropic;
+import dev.relay.gateway.translate.ResponsesOverChat;
+import dev.relay.gateway.translate.ResponsesOverChatStream;
 import dev.relay.gateway.translate.StreamTranslator;
 import dev.relay.gateway.translate.ToolEmulation;
 import dev.relay.gateway.translate.Translated;
@@ -140,13 +143,9 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
             return switch (this) {
                 case CHAT, MESSAGES, COUNT_TOKENS -> c.chat();
                 case EMBEDDINGS -> ch.protocol() == Protocol.OPENAI && c.embeddings();
-                case RESPONSES -> ch.protocol() == Protocol.OPENAI && c.responses();
+                // natively where the channel has /responses, translated over chat or messages everywhere else
+                case RESPONSES -> c.chat() || ch.protocol() == Protocol.OPENAI && c.responses();
             };
-        }
-
-        /** Whether a stream of this endpoint must end with the protocol's terminator to count as complete. */
-        boolean streamNeedsTerminator() {
-            return this != RESPONSES;
         }
     }
 
@@ -506,6 +505,16 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
 
         DroppedFields droppedFields;
 
+        /** The Responses request as prepared for the channel last prepared, when it is translated. */
+        String responsesChannel;
+
+        ResponsesOverChat.Prepared responsesPrepared;
+
+        /** The id and creation time of a translated Responses answer (one per client request). */
+        final String responseId = "resp_" + randomId();
+
+        final long createdAt;
+
         Relay(
                 ServerWebExchange exchange,
                 ClientKeyEntry key,
@@ -522,6 +531,7 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
             this.stream = stream;
             this.model = req.model();
             this.pinned = pinned;
+            this.createdAt = clock.instant().getEpochSecond();
             this.meter = new Meter(
                     requestId, key, endpoint, model, stream, start, exchange.getRequest(), req.body(), pinned);
             exchange.getAttributes().put(METERED, Boolean.TRUE);
@@ -560,8 +570,46 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                             adaptForAnthropic(ch, req.rewrite(upstreamModel, false)),
                             anthropicHeaders());
                 case EMBEDDINGS -> new UpstreamRequest("/embeddings", req.rewrite(upstreamModel, false));
-                case RESPONSES -> new UpstreamRequest("/responses", req.rewrite(upstreamModel, false));
+                case RESPONSES -> {
+                    if (nativeResponses(ch)) {
+                        yield new UpstreamRequest("/responses", req.rewrite(upstreamModel, false));
+                    }
+                    DroppedFields dropped = droppedFor(ch);
+                    ResponsesOverChat.Prepared p = ResponsesOverChat.request(
+                            req.body(),
+                            upstreamModel,
+                            openAiChannel ? ch.dialect() : ResponsesOverAnthropic.CHAT_DIALECT,
+                            dropped);
+                    responsesChannel = ch.id();
+                    responsesPrepared = p;
+                    yield openAiChannel
+                            ? new UpstreamRequest("/chat/completions", adaptForOpenAi(ch, p.chatBody()))
+                            : new UpstreamRequest(
+                                    "/messages",
+                                    adaptForAnthropic(
+                                            ch,
+                                            ResponsesOverAnthropic.request(
+                                                    p, upstreamModel, defaultMaxTokens, dropped)),
+                                    anthropicHeaders());
+                }
             };
+        }
+
+        /** Whether the channel serves the Responses API itself (then requests pass through). */
+        private boolean nativeResponses(ChannelRoute ch) {
+            return ch.protocol() == Protocol.OPENAI && ch.capabilities().responses();
+        }
+
+        private ResponsesOverChat.Prepared responsesFor(ChannelRoute ch) {
+            if (!ch.id().equals(responsesChannel)) {
+                throw new IllegalStateException("no Responses translation prepared for channel " + ch.id());
+            }
+            return responsesPrepared;
+        }
+
+        /** Whether a stream from this channel must end with the protocol's terminator to count as complete. */
+        private boolean streamNeedsTerminator(ChannelRoute ch) {
+            return endpoint != Endpoint.RESPONSES || !nativeResponses(ch);
         }
 
         private byte[] adaptForOpenAi(ChannelRoute ch, byte[] chatBody) {
@@ -664,6 +712,12 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                     openAiChannel
                             ? AnthropicOverOpenAi.stream(model, "msg_" + randomId())
                             : new AnthropicPassthroughStream(upstreamModel, model);
+                case RESPONSES ->
+                    nativeResponses(ch)
+                            ? new OpenAiChatStream(upstreamModel, model, false)
+                            : openAiChannel
+                                    ? new ResponsesOverChatStream(model, responsesFor(ch), responseId, createdAt)
+                                    : ResponsesOverAnthropic.stream(model, responsesFor(ch), responseId, createdAt);
                 default -> new OpenAiChatStream(upstreamModel, model, false);
             };
         }
@@ -714,7 +768,7 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                             tail.addAll(feed(st, pre.finish()));
                         }
                         tail.addAll(st.finish());
-                        if (!st.completed() && endpoint.streamNeedsTerminator()) {
+                        if (!st.completed() && streamNeedsTerminator(c.channel())) {
                             meter.endedWithoutDone();
                             if (!st.erroredInBand()) {
                                 tail.addAll(st.fail(
@@ -762,7 +816,8 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                 }
                 String ct = c.upstreamHeaders().get("content-type");
                 boolean translated = (endpoint == Endpoint.CHAT || endpoint == Endpoint.MESSAGES)
-                        && (ch.protocol() == Protocol.OPENAI) != (endpoint == Endpoint.CHAT);
+                                && (ch.protocol() == Protocol.OPENAI) != (endpoint == Endpoint.CHAT)
+                        || endpoint == Endpoint.RESPONSES && !nativeResponses(ch);
                 response.getHeaders()
                         .set(
                                 HttpHeaders.CONTENT_TYPE,
@@ -798,6 +853,22 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                 case COUNT_TOKENS -> {
                     meter.usage = TokenUsage.NONE;
                     return full;
+                }
+                case RESPONSES -> {
+                    if (nativeResponses(ch)) {
+                        meter.usage = Usage.fromBody(full, 0, full.length);
+                        return renameModel(full, upstreamModel, model);
+                    }
+                    Translated t = openAiChannel
+                            ? ResponsesOverChat.response(
+                                    plan == null ? full : plan.response(full),
+                                    model,
+                                    responsesFor(ch),
+                                    responseId,
+                                    createdAt)
+                            : ResponsesOverAnthropic.response(full, model, responsesFor(ch), responseId, createdAt);
+                    meter.usage = t.usage();
+                    return t.body();
                 }
                 default -> {
                     meter.usage = Usage.fromBody(full, 0, full.length);

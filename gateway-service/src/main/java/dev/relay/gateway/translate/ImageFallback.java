@@ -66,7 +66,7 @@ public final class ImageFallback {
             return false;
         }
         JsonNode root = parse(body);
-        return root != null && containsImage(root.path("messages"));
+        return root != null && (containsImage(root.path("messages")) || containsImage(root.path("input")));
     }
 
     private static boolean containsImage(JsonNode n) {

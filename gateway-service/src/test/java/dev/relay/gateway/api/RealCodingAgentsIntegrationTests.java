@@ -131,9 +131,47 @@ class RealCodingAgentsIntegrationTests extends EdgeApiTestSupport {
         Channel ch = channel(
                 "OPENAI",
                 "sim-gpt-4o",
-                Map.of("x-sim-tool-script", "exec_command {\"cmd\":\"echo relay-ok\"}"),
+                execScript(),
                 Map.of("responses", true),
                 Map.of("reasoning", "reasoning_effort"));
+        codex(ch);
+        JsonNode second = lastUpstreamBody(ch);
+        assertThat(second.toString()).contains("function_call_output").contains("relay-ok");
+    }
+
+    @Test
+    void codexRunsAToolRoundTripOnAChatOnlyChannelThatWantsOneLeadingSystemMessage() throws Exception {
+        Channel ch = channel(
+                "OPENAI",
+                "sim-gpt-4o",
+                Map.of(
+                        "x-sim-tool-script", "exec_command {\"cmd\":\"echo relay-ok\"}",
+                        "x-sim-dialect", "enable_thinking",
+                        "x-sim-system-first", "true"),
+                Map.of("responses", false),
+                Map.of("reasoning", "enable_thinking", "systemMessages", "leading"));
+        codex(ch);
+        // the edge spoke Chat Completions to it: one leading system message, the call and its output as a tool turn
+        JsonNode second = lastUpstreamBody(ch);
+        List<String> roles = roles(second);
+        assertThat(roles.getFirst()).isEqualTo("system");
+        assertThat(roles.subList(1, roles.size())).doesNotContain("system").contains("tool");
+        assertThat(second.toString()).contains("relay-ok");
+    }
+
+    @Test
+    void codexRunsAToolRoundTripOnAnAnthropicChannel() throws Exception {
+        Channel ch = channel("ANTHROPIC", "sim-claude-sonnet", execScript(), Map.of(), Map.of());
+        codex(ch);
+        JsonNode second = lastUpstreamBody(ch);
+        assertThat(second.toString()).contains("tool_result").contains("relay-ok");
+    }
+
+    private static Map<String, String> execScript() {
+        return Map.of("x-sim-tool-script", "exec_command {\"cmd\":\"echo relay-ok\"}");
+    }
+
+    private void codex(Channel ch) throws Exception {
         Path codexHome = Files.createDirectories(home.resolve(".codex"));
         Files.writeString(codexHome.resolve("config.toml"), """
                 model = "%s"
@@ -177,8 +215,6 @@ class RealCodingAgentsIntegrationTests extends EdgeApiTestSupport {
         assertThat(r.exit()).as(r.describe()).isZero();
         assertThat(Files.readString(last)).as(r.describe()).contains(EXPECTED_ANSWER);
         assertRoundTripMetered(ch);
-        JsonNode second = lastUpstreamBody(ch);
-        assertThat(second.toString()).contains("function_call_output").contains("relay-ok");
     }
 
     // ------------------------------------------------------------------ helpers
