@@ -99,9 +99,9 @@ public class ProxyConfiguration {
     }
 
     @Bean
-    DebugRecorder debugRecorder(ProxyProperties p) {
+    DebugRecorder debugRecorder(ProxyProperties p, Clock clock) {
         return p.debugCapacity() > 0
-                ? new DebugRecorder(p.debugCapacity(), p.debugMaxBodyBytes())
+                ? new DebugRecorder(p.debugCapacity(), p.debugMaxBodyBytes(), clock, p.debugCaptureBodies())
                 : DebugRecorder.DISABLED;
     }
 

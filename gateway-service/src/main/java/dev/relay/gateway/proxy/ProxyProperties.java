@@ -18,7 +18,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param defaultMaxTokens {@code max_tokens} sent to Anthropic channels when an OpenAI client gave none (Anthropic
  *     requires it)
  * @param debugCapacity requests kept for {@code GET /internal/debug/requests} (0 turns the ring off)
- * @param debugMaxBodyBytes larger request/response bodies are not kept in the debug ring
+ * @param debugMaxBodyBytes larger request/response bodies are not kept in the debug ring (when bodies are captured)
+ * @param debugCaptureBodies {@code true}: the debug ring keeps request and response bodies of every request from the
+ *     start, without expiry, until {@code DELETE /internal/debug/capture} (local debugging only). Default
+ *     {@code false}: metadata only, bodies only while an operator has capture on ({@code PUT /internal/debug/capture})
  */
 @ConfigurationProperties("relay.gateway.proxy")
 public record ProxyProperties(
@@ -36,7 +39,8 @@ public record ProxyProperties(
         String replicaId,
         Integer defaultMaxTokens,
         Integer debugCapacity,
-        Integer debugMaxBodyBytes) {
+        Integer debugMaxBodyBytes,
+        Boolean debugCaptureBodies) {
 
     public ProxyProperties {
         maxBodyBytes = maxBodyBytes == null ? 10 * 1024 * 1024 : maxBodyBytes;
@@ -53,5 +57,6 @@ public record ProxyProperties(
         defaultMaxTokens = defaultMaxTokens == null ? 4096 : defaultMaxTokens;
         debugCapacity = debugCapacity == null ? 200 : debugCapacity;
         debugMaxBodyBytes = debugMaxBodyBytes == null ? 64 * 1024 : debugMaxBodyBytes;
+        debugCaptureBodies = debugCaptureBodies != null && debugCaptureBodies;
     }
 }

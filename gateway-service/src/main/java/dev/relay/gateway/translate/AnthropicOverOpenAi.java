@@ -881,4 +881,13 @@ public final class AnthropicOverOpenAi {
     public static AnthropicOverOpenAiStream stream(String publicModel, String messageId) {
         return new AnthropicOverOpenAiStream(publicModel, messageId);
     }
+
+    /**
+     * The same, with the request's input tokens as counted locally (e.g. {@code LocalTokenCounter.countMessagesRequest})
+     * for {@code message_start}'s {@code usage.input_tokens}: the OpenAI upstream reports usage only at the end, and
+     * {@code message_delta} still carries that.
+     */
+    public static AnthropicOverOpenAiStream stream(String publicModel, String messageId, long estimatedInputTokens) {
+        return new AnthropicOverOpenAiStream(publicModel, messageId, estimatedInputTokens);
+    }
 }

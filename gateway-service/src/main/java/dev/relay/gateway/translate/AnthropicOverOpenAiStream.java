@@ -22,6 +22,10 @@ import tools.jackson.databind.node.ObjectNode;
  * block per tool call), and on {@code [DONE]} {@code message_delta} (stop reason, usage) and {@code message_stop}.
  * Keep-alive comments are dropped (the client got its own ping). Only choice 0 is read.
  *
+ * <p>Usage. An OpenAI upstream reports usage only at the end, so {@code message_start}'s {@code usage.input_tokens} is
+ * the caller's local estimate of the request (a tokenizer count, 0 when none was given) — what Anthropic clients read
+ * there to size the context; {@code message_delta} carries the upstream's reported usage, which alone is metered.
+ *
  * <p>Tool calls. Anthropic blocks are sequential (one open at a time), OpenAI tool-call fragments are keyed by an
  * index and may interleave across parallel calls. The first tool call seen is streamed live; a later call is
  * buffered until the current one is provably finished — its arguments form a complete JSON object or array (a
@@ -91,6 +95,7 @@ public final class AnthropicOverOpenAiStream implements StreamTranslator {
     private final String publicModel;
     private final String messageId;
     private final String toolIdBase;
+    private final long estimatedInputTokens;
     private boolean started;
     private boolean done;
     private boolean errored;
@@ -104,8 +109,17 @@ public final class AnthropicOverOpenAiStream implements StreamTranslator {
     private final StringBuilder delivered = new StringBuilder();
 
     public AnthropicOverOpenAiStream(String publicModel, String messageId) {
+        this(publicModel, messageId, 0);
+    }
+
+    /**
+     * @param estimatedInputTokens the request's input tokens as counted locally, for {@code message_start} (negative:
+     *     0)
+     */
+    public AnthropicOverOpenAiStream(String publicModel, String messageId, long estimatedInputTokens) {
         this.publicModel = publicModel;
         this.messageId = messageId;
+        this.estimatedInputTokens = Math.max(0, estimatedInputTokens);
         String base = AnthropicOverOpenAi.sanitiseId(messageId.startsWith("msg_") ? messageId.substring(4) : messageId);
         this.toolIdBase = base.isEmpty() ? "0" : base;
     }
@@ -411,7 +425,7 @@ public final class AnthropicOverOpenAiStream implements StreamTranslator {
         message.putArray("content");
         message.putNull("stop_reason");
         message.putNull("stop_sequence");
-        message.putObject("usage").put("input_tokens", 0).put("output_tokens", 0);
+        message.putObject("usage").put("input_tokens", estimatedInputTokens).put("output_tokens", 0);
         out.add(event(root));
         out.add(event(JSON.createObjectNode().put("type", "ping")));
     }

@@ -9,12 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The admin-only introspection endpoints through raw HTTP: {@code GET /internal/effective-config} and
- * {@code GET /internal/debug/requests}, guarded by the admin token, with every secret redacted.
+ * The admin-only introspection endpoints through raw HTTP: {@code GET /internal/effective-config},
+ * {@code GET /internal/debug/requests} and {@code /internal/debug/capture}, guarded by the admin token, with every
+ * secret redacted. The ring keeps metadata only unless body capture is on for the request's key or globally; a test
+ * that needs bodies turns capture on, and every capture is turned off after each test.
  */
 class IntrospectionIntegrationTests extends EdgeApiTestSupport {
 
@@ -27,11 +30,46 @@ class IntrospectionIntegrationTests extends EdgeApiTestSupport {
         return "it-dbg-" + UUID.randomUUID();
     }
 
+    private record Key(String id, String plain) {}
+
+    private Key newKey() {
+        String group = admin("POST", "/groups", Map.of("name", "it-" + UUID.randomUUID(), "models", List.of("*")))
+                .get("id")
+                .asString();
+        JsonNode k = admin("POST", "/keys", Map.of("name", "it-key", "groupId", group));
+        return new Key(k.get("id").asString(), k.get("key").asString());
+    }
+
+    /** {@code PUT /internal/debug/capture} with the admin token; the answer must be 200. */
+    private JsonNode capture(String body) {
+        HttpResponse<String> r = raw(
+                "PUT",
+                "/internal/debug/capture",
+                body,
+                Map.of("Authorization", "Bearer " + ADMIN_TOKEN, "Content-Type", "application/json"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return json(r.body());
+    }
+
+    private JsonNode captureKey(String keyId) {
+        return capture("{\"scope\":\"key\",\"keyId\":\"" + keyId + "\",\"minutes\":10}");
+    }
+
+    @AfterEach
+    void turnCaptureOff() {
+        assertThat(raw("DELETE", "/internal/debug/capture", null, Map.of("Authorization", "Bearer " + ADMIN_TOKEN))
+                        .statusCode())
+                .isEqualTo(200);
+    }
+
     @Test
     void requiresTheAdminTokenAndRefusesClientKeys() {
         String key = newClientKey();
-        for (String path :
-                List.of("/internal/effective-config", "/internal/debug/requests", "/internal/debug/requests?limit=1")) {
+        for (String path : List.of(
+                "/internal/effective-config",
+                "/internal/debug/requests",
+                "/internal/debug/requests?limit=1",
+                "/internal/debug/capture")) {
             HttpResponse<String> none = raw("GET", path, null, Map.of());
             assertThat(none.statusCode()).as(path).isEqualTo(401);
             assertThat(json(none.body()).at("/error/type").asString()).isEqualTo("authentication_error");
@@ -118,8 +156,10 @@ class IntrospectionIntegrationTests extends EdgeApiTestSupport {
         String model = uniqueModel();
         String credential = "sk-dbg-upstream-" + UUID.randomUUID();
         newChannel(model, "sim-gpt-4o", credential, "OPENAI", Map.of(), Map.of());
-        String key = newClientKey();
+        Key k = newKey();
+        String key = k.plain();
         awaitModelVisible(key, model);
+        captureKey(k.id());
         String leakedInMessage = "sk-proj-" + UUID.randomUUID().toString().replace("-", "");
         String longArguments = "{\"query\":\"" + "lorem ipsum ".repeat(100) + "\"}";
 
@@ -242,6 +282,7 @@ class IntrospectionIntegrationTests extends EdgeApiTestSupport {
     @Test
     void keepsRequestsTheEdgeRefusedItselfWithTheirReason() {
         String key = newClientKey();
+        capture("{\"scope\":\"global\",\"minutes\":5}"); // a request with an unknown key has no key id
         String unknown = requestId();
         String badKey = requestId();
         assertThat(post(
@@ -302,9 +343,11 @@ class IntrospectionIntegrationTests extends EdgeApiTestSupport {
                 "ANTHROPIC",
                 Map.of("x-sim-behavior", "500"),
                 Map.of());
-        String key = newClientKey();
+        Key k = newKey();
+        String key = k.plain();
         awaitModelVisible(key, model);
         awaitModelVisible(key, failing);
+        captureKey(k.id());
 
         String chatId = requestId();
         HttpResponse<String> s =
@@ -348,6 +391,130 @@ class IntrospectionIntegrationTests extends EdgeApiTestSupport {
         assertThat(e.at("/responseBody/type").asString()).isEqualTo("error");
         assertThat(e.at("/responseBody/error/type").asString()).isEqualTo("api_error");
         assertThat(e.get("channelsTried")).hasSize(1);
+    }
+
+    @Test
+    void keepsMetadataOnlyUnlessCaptureIsOnForTheKey() {
+        String model = uniqueModel();
+        newChannel(model, "sim-gpt-4o", "sk-dbg-capture", "OPENAI", Map.of(), Map.of());
+        Key captured = newKey();
+        Key other = newKey();
+        awaitModelVisible(captured.plain(), model);
+        awaitModelVisible(other.plain(), model);
+
+        String before = requestId();
+        assertThat(post(
+                                "/v1/chat/completions",
+                                captured.plain(),
+                                chat(model, false, "prompt before"),
+                                Map.of("x-request-id", before))
+                        .statusCode())
+                .isEqualTo(200);
+        String streamedBefore = requestId();
+        assertThat(post(
+                                "/v1/chat/completions",
+                                captured.plain(),
+                                chat(model, true, "prompt before"),
+                                Map.of("x-request-id", streamedBefore))
+                        .statusCode())
+                .isEqualTo(200);
+        awaitEntries(before, streamedBefore);
+
+        JsonNode on = captureKey(captured.id());
+        assertThat(on.get("scope").asString()).isEqualTo("key");
+        assertThat(on.get("keyId").asString()).isEqualTo(captured.id());
+        assertThat(on.get("replicaId").asString()).isNotBlank();
+        JsonNode state = json(internal("/internal/debug/capture").body());
+        assertThat(state.get("data")).hasSize(1);
+        assertThat(state.at("/data/0/keyId").asString()).isEqualTo(captured.id());
+        assertThat(java.time.Instant.parse(state.at("/data/0/until").asString()))
+                .isAfter(java.time.Instant.now().plusSeconds(500));
+
+        String during = requestId();
+        String otherDuring = requestId();
+        assertThat(post(
+                                "/v1/chat/completions",
+                                captured.plain(),
+                                chat(model, false, "prompt during"),
+                                Map.of("x-request-id", during))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(post(
+                                "/v1/chat/completions",
+                                other.plain(),
+                                chat(model, false, "prompt other"),
+                                Map.of("x-request-id", otherDuring))
+                        .statusCode())
+                .isEqualTo(200);
+        awaitEntries(during, otherDuring);
+
+        assertThat(raw(
+                                "DELETE",
+                                "/internal/debug/capture?keyId=" + captured.id(),
+                                null,
+                                Map.of("Authorization", "Bearer " + ADMIN_TOKEN))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(json(internal("/internal/debug/capture").body()).get("data")).isEmpty();
+        String after = requestId();
+        assertThat(post(
+                                "/v1/chat/completions",
+                                captured.plain(),
+                                chat(model, false, "prompt after"),
+                                Map.of("x-request-id", after))
+                        .statusCode())
+                .isEqualTo(200);
+        awaitEntries(after);
+
+        String ring = internal("/internal/debug/requests?limit=50").body();
+        assertThat(ring)
+                .doesNotContain("prompt before")
+                .doesNotContain("prompt other")
+                .doesNotContain("prompt after");
+        for (String id : List.of(before, streamedBefore, otherDuring, after)) {
+            JsonNode e = entry(ring, id);
+            assertThat(e.get("requestBody").isNull()).as(id).isTrue();
+            assertThat(e.get("responseBody").isNull()).as(id).isTrue();
+            assertThat(e.get("requestBytes").asInt()).as(id).isPositive();
+            assertThat(e.get("responseBytes").asInt()).as(id).isPositive();
+            assertThat(e.get("status").asInt()).isEqualTo(200);
+            assertThat(e.get("model").asString()).isEqualTo(model);
+        }
+        JsonNode d = entry(ring, during);
+        assertThat(d.get("clientKeyId").asString()).isEqualTo(captured.id());
+        assertThat(d.at("/requestBody/messages/0/content").asString()).isEqualTo("prompt during");
+        assertThat(d.at("/responseBody/object").asString()).isEqualTo("chat.completion");
+        assertThat(entry(ring, otherDuring).get("clientKeyId").asString()).isEqualTo(other.id());
+    }
+
+    @Test
+    void refusesCapturesWithoutAnExpiryForUnknownKeysOrWithoutTheAdminToken() {
+        Map<String, String> noToken = Map.of("Content-Type", "application/json");
+        String global = "{\"scope\":\"global\",\"minutes\":5}";
+        assertThat(raw("PUT", "/internal/debug/capture", global, noToken).statusCode())
+                .isEqualTo(401);
+        Key key = newKey();
+        assertThat(raw(
+                                "PUT",
+                                "/internal/debug/capture",
+                                global,
+                                Map.of("Authorization", "Bearer " + key.plain(), "Content-Type", "application/json"))
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(raw("DELETE", "/internal/debug/capture", null, Map.of()).statusCode())
+                .isEqualTo(401);
+        Map<String, String> admin =
+                Map.of("Authorization", "Bearer " + ADMIN_TOKEN, "Content-Type", "application/json");
+        HttpResponse<String> noExpiry = raw("PUT", "/internal/debug/capture", "{\"scope\":\"global\"}", admin);
+        assertThat(noExpiry.statusCode()).isEqualTo(400);
+        assertThat(json(noExpiry.body()).at("/error/type").asString()).isEqualTo("invalid_request_error");
+        assertThat(raw("PUT", "/internal/debug/capture", "{\"scope\":\"global\",\"minutes\":1441}", admin)
+                        .statusCode())
+                .isEqualTo(400);
+        HttpResponse<String> unknown = raw(
+                "PUT", "/internal/debug/capture", "{\"scope\":\"key\",\"keyId\":\"no-such-key\",\"minutes\":5}", admin);
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+        assertThat(json(internal("/internal/debug/capture").body()).get("data")).isEmpty();
     }
 
     /** An entry is recorded when its response has completed, which may be just after the client has it. */

@@ -149,6 +149,30 @@ class AnthropicOverOpenAiStreamTests {
     }
 
     @Test
+    void messageStartCarriesTheLocalInputEstimateAndMessageDeltaTheUpstreamsUsage() {
+        AnthropicOverOpenAiStream s = AnthropicOverOpenAi.stream("claude-sonnet-4-5", MSG_ID, 1234);
+        List<Ev> out = events(feed(s, TEXT, 7));
+
+        assertThat(out.get(0).name).isEqualTo("message_start");
+        assertThat(out.get(0).json.at("/message/usage").toString())
+                .isEqualTo("{\"input_tokens\":1234,\"output_tokens\":0}");
+        Ev delta = out.get(out.size() - 2);
+        assertThat(delta.name).isEqualTo("message_delta");
+        assertThat(delta.json.get("usage").toString())
+                .isEqualTo("{\"input_tokens\":12,\"output_tokens\":3,\"cache_read_input_tokens\":8}");
+        assertThat(s.usage())
+                .as("only the upstream's usage is metered")
+                .isEqualTo(new dev.relay.contracts.UsageRecorded.TokenUsage(20, 3, 8, 0, false));
+
+        // started by the first upstream event, so also when that is [DONE]; a negative estimate is shown as 0
+        List<Ev> bare = events(feed(AnthropicOverOpenAi.stream("m", MSG_ID, 42), "data: [DONE]\n\n", 100));
+        assertThat(bare.get(0).json.at("/message/usage/input_tokens").asLong()).isEqualTo(42);
+        List<Ev> negative = events(feed(AnthropicOverOpenAi.stream("m", MSG_ID, -5), TEXT, 100));
+        assertThat(negative.get(0).json.at("/message/usage/input_tokens").asLong())
+                .isZero();
+    }
+
+    @Test
     void translatesReasoningContentIntoAThinkingBlockBeforeTheText() {
         AnthropicOverOpenAiStream s = AnthropicOverOpenAi.stream("deepseek-r1", MSG_ID);
         List<Ev> out = events(feed(s, REASONING, Integer.MAX_VALUE));
