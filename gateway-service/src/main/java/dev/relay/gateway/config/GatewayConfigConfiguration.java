@@ -1,7 +1,6 @@
 package dev.relay.gateway.config;
 
 import dev.relay.contracts.SecretBox;
-import dev.relay.gateway.health.ReplicaId;
 import dev.relay.gateway.routing.SnapshotHolder;
 import dev.relay.outbox.OutboxWriter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,5 +1,6 @@
 package dev.relay.gateway.health;
 
+import dev.relay.gateway.config.ReplicaId;
 import dev.relay.gateway.routing.SnapshotHolder;
 import dev.relay.outbox.OutboxWriter;
 import io.micrometer.core.instrument.MeterRegistry;

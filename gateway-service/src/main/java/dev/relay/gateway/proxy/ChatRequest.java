@@ -1,5 +1,7 @@
 package dev.relay.gateway.proxy;
 
+import dev.relay.gateway.wire.BadRequestException;
+import dev.relay.gateway.wire.JsonScan;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import tools.jackson.core.JacksonException;

@@ -27,6 +27,7 @@ import dev.relay.gateway.translate.AnthropicPassthroughStream;
 import dev.relay.gateway.translate.ChunkTransform;
 import dev.relay.gateway.translate.DroppedFields;
 import dev.relay.gateway.translate.ImageFallback;
+import dev.relay.gateway.translate.OpenAiChatStream;
 import dev.relay.gateway.translate.OpenAiOverAnthropic;
 import dev.relay.gateway.translate.ResponsesOverAnthropic;
 import dev.relay.gateway.translate.ResponsesOverChat;
@@ -34,6 +35,9 @@ import dev.relay.gateway.translate.ResponsesOverChatStream;
 import dev.relay.gateway.translate.StreamTranslator;
 import dev.relay.gateway.translate.ToolEmulation;
 import dev.relay.gateway.translate.Translated;
+import dev.relay.gateway.wire.BadRequestException;
+import dev.relay.gateway.wire.JsonScan;
+import dev.relay.gateway.wire.UsageReader;
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -833,7 +837,7 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                 case CHAT -> {
                     if (openAiChannel) {
                         byte[] b = plan == null ? full : plan.response(full);
-                        meter.usage = Usage.fromBody(b, 0, b.length);
+                        meter.usage = UsageReader.fromBody(b, 0, b.length);
                         return renameModel(b, upstreamModel, model);
                     }
                     Translated t = OpenAiOverAnthropic.response(
@@ -847,7 +851,7 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                         meter.usage = t.usage();
                         return t.body();
                     }
-                    meter.usage = Usage.fromBody(full, 0, full.length);
+                    meter.usage = UsageReader.fromBody(full, 0, full.length);
                     return renameModel(full, upstreamModel, model);
                 }
                 case COUNT_TOKENS -> {
@@ -856,7 +860,7 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                 }
                 case RESPONSES -> {
                     if (nativeResponses(ch)) {
-                        meter.usage = Usage.fromBody(full, 0, full.length);
+                        meter.usage = UsageReader.fromBody(full, 0, full.length);
                         return renameModel(full, upstreamModel, model);
                     }
                     Translated t = openAiChannel
@@ -871,7 +875,7 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                     return t.body();
                 }
                 default -> {
-                    meter.usage = Usage.fromBody(full, 0, full.length);
+                    meter.usage = UsageReader.fromBody(full, 0, full.length);
                     return renameModel(full, upstreamModel, model);
                 }
             }

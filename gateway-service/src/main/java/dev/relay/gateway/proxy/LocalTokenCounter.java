@@ -1,6 +1,7 @@
 package dev.relay.gateway.proxy;
 
 import dev.relay.gateway.translate.AnthropicOverOpenAi;
+import dev.relay.gateway.wire.BadRequestException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;

@@ -1,8 +1,8 @@
 package dev.relay.gateway.proxy;
 
+import dev.relay.gateway.config.ReplicaId;
 import dev.relay.gateway.health.ChannelHealth;
 import dev.relay.gateway.health.HealthEvents;
-import dev.relay.gateway.health.ReplicaId;
 import dev.relay.gateway.introspect.DebugRecorder;
 import dev.relay.gateway.metering.UsageSink;
 import dev.relay.gateway.routing.SnapshotHolder;

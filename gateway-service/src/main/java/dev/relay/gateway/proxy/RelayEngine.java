@@ -10,6 +10,7 @@ import dev.relay.gateway.proxy.RelaySignal.MidStreamFailure;
 import dev.relay.gateway.proxy.RelaySignal.Reject;
 import dev.relay.gateway.proxy.UpstreamClient.Head;
 import dev.relay.gateway.routing.ChannelRoute;
+import dev.relay.gateway.wire.BadRequestException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,7 +1,8 @@
 package dev.relay.gateway.translate;
 
 import dev.relay.contracts.UsageRecorded.TokenUsage;
-import dev.relay.gateway.proxy.BadRequestException;
+import dev.relay.gateway.wire.BadRequestException;
+import dev.relay.gateway.wire.UsageReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -746,7 +747,7 @@ public final class AnthropicOverOpenAi {
         JsonNode finish = choice.get("finish_reason");
         out.put("stop_reason", stopReason(finish != null && finish.isString() ? finish.stringValue() : null, tools));
         out.putNull("stop_sequence");
-        TokenUsage usage = openAiUsage(root.get("usage"));
+        TokenUsage usage = UsageReader.fromUsage(root.get("usage"));
         out.set("usage", anthropicUsage(usage));
         return new Translated(JSON.writeValueAsBytes(out), usage);
     }
@@ -830,20 +831,6 @@ public final class AnthropicOverOpenAi {
             case "content_filter" -> "refusal";
             default -> toolCalls ? "tool_use" : "end_turn";
         };
-    }
-
-    /** An OpenAI usage object as the upstream reported it, or null. */
-    static TokenUsage openAiUsage(JsonNode usage) {
-        if (usage == null || !usage.isObject()) {
-            return null;
-        }
-        long prompt = usage.path("prompt_tokens").asLong(0);
-        long completion = usage.path("completion_tokens").asLong(0);
-        JsonNode cachedNode = usage.path("prompt_tokens_details").path("cached_tokens");
-        long cached = cachedNode.isNumber()
-                ? cachedNode.asLong(0)
-                : usage.path("prompt_cache_hit_tokens").asLong(0); // DeepSeek's older field
-        return new TokenUsage(prompt, completion, cached, 0, false);
     }
 
     /** Anthropic's usage object: input_tokens exclude the cached tokens that OpenAI's prompt_tokens include. */

@@ -4,7 +4,8 @@ import static dev.relay.gateway.translate.AnthropicOverOpenAi.JSON;
 
 import dev.relay.contracts.UsageRecorded.TokenUsage;
 import dev.relay.gateway.api.AnthropicErrors;
-import dev.relay.gateway.proxy.SseBuffer;
+import dev.relay.gateway.wire.SseBuffer;
+import dev.relay.gateway.wire.UsageReader;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -206,7 +207,7 @@ public final class AnthropicOverOpenAiStream implements StreamTranslator {
         start(out);
         JsonNode u = chunk.get("usage");
         if (u != null && u.isObject()) {
-            usage = AnthropicOverOpenAi.openAiUsage(u);
+            usage = UsageReader.fromUsage(u);
         }
         JsonNode choices = chunk.get("choices");
         if (choices == null || !choices.isArray()) {

@@ -2,7 +2,7 @@ package dev.relay.gateway.translate;
 
 import dev.relay.contracts.UsageRecorded.TokenUsage;
 import dev.relay.gateway.api.AnthropicErrors;
-import dev.relay.gateway.proxy.SseBuffer;
+import dev.relay.gateway.wire.SseBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;

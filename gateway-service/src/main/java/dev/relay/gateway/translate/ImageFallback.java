@@ -1,6 +1,6 @@
 package dev.relay.gateway.translate;
 
-import dev.relay.gateway.proxy.JsonScan;
+import dev.relay.gateway.wire.JsonScan;
 import java.nio.charset.StandardCharsets;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;

@@ -1,7 +1,8 @@
 package dev.relay.gateway.translate;
 
 import dev.relay.contracts.UsageRecorded.TokenUsage;
-import dev.relay.gateway.proxy.BadRequestException;
+import dev.relay.gateway.wire.BadRequestException;
+import dev.relay.gateway.wire.UsageReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -654,12 +655,7 @@ public final class OpenAiOverAnthropic {
         TokenUsage usage = null;
         JsonNode u = root.get("usage");
         if (u != null && u.isObject()) {
-            usage = new TokenUsage(
-                    count(u.get("input_tokens")),
-                    count(u.get("output_tokens")),
-                    count(u.get("cache_read_input_tokens")),
-                    count(u.get("cache_creation_input_tokens")),
-                    false);
+            usage = UsageReader.fromUsage(u);
             out.set("usage", usageJson(usage));
         }
         return new Translated(JSON.writeValueAsBytes(out), usage);

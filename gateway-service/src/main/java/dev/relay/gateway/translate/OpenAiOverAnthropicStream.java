@@ -5,7 +5,7 @@ import static dev.relay.gateway.translate.OpenAiOverAnthropic.count;
 
 import dev.relay.contracts.UsageRecorded.TokenUsage;
 import dev.relay.gateway.api.OpenAiErrors;
-import dev.relay.gateway.proxy.SseBuffer;
+import dev.relay.gateway.wire.SseBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;

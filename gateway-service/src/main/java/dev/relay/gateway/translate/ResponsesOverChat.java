@@ -1,7 +1,8 @@
 package dev.relay.gateway.translate;
 
 import dev.relay.contracts.UsageRecorded.TokenUsage;
-import dev.relay.gateway.proxy.BadRequestException;
+import dev.relay.gateway.wire.BadRequestException;
+import dev.relay.gateway.wire.UsageReader;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -745,7 +746,7 @@ public final class ResponsesOverChat {
                     f.path("arguments").asString("{}"),
                     "completed"));
         }
-        TokenUsage usage = AnthropicOverOpenAi.openAiUsage(root.get("usage"));
+        TokenUsage usage = UsageReader.fromUsage(root.get("usage"));
         ObjectNode body = b.finished(choice.path("finish_reason").asString(null), root.get("usage"));
         return new Translated(JSON.writeValueAsBytes(body), usage);
     }
@@ -881,7 +882,7 @@ public final class ResponsesOverChat {
 
     /** Chat usage → the Responses usage object (null when the upstream reported none). */
     static ObjectNode responsesUsage(JsonNode chatUsage) {
-        TokenUsage u = AnthropicOverOpenAi.openAiUsage(chatUsage);
+        TokenUsage u = UsageReader.fromUsage(chatUsage);
         if (u == null) {
             return null;
         }

@@ -3,8 +3,9 @@ package dev.relay.gateway.translate;
 import static dev.relay.gateway.translate.ResponsesOverChat.JSON;
 
 import dev.relay.contracts.UsageRecorded.TokenUsage;
-import dev.relay.gateway.proxy.SseBuffer;
 import dev.relay.gateway.translate.ResponsesOverChat.ResponseBuilder;
+import dev.relay.gateway.wire.SseBuffer;
+import dev.relay.gateway.wire.UsageReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -172,7 +173,7 @@ public final class ResponsesOverChatStream implements StreamTranslator {
         JsonNode u = chunk.get("usage");
         if (u != null && u.isObject()) {
             chatUsage = u;
-            usage = AnthropicOverOpenAi.openAiUsage(u);
+            usage = UsageReader.fromUsage(u);
         }
         JsonNode choice = chunk.path("choices").path(0);
         if (choice.isMissingNode()) {

@@ -1,8 +1,8 @@
 package dev.relay.gateway.translate;
 
-import dev.relay.gateway.proxy.BadRequestException;
-import dev.relay.gateway.proxy.JsonScan;
-import dev.relay.gateway.proxy.SseBuffer;
+import dev.relay.gateway.wire.BadRequestException;
+import dev.relay.gateway.wire.JsonScan;
+import dev.relay.gateway.wire.SseBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;

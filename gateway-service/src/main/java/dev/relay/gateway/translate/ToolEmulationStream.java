@@ -1,6 +1,6 @@
 package dev.relay.gateway.translate;
 
-import dev.relay.gateway.proxy.SseBuffer;
+import dev.relay.gateway.wire.SseBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

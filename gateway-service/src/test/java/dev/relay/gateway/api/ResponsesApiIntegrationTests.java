@@ -21,6 +21,7 @@ import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponseStreamEvent;
 import dev.relay.contracts.UsageRecorded;
 import dev.relay.gateway.translate.DroppedFields;
+import dev.relay.gateway.wire.UsageReader;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;

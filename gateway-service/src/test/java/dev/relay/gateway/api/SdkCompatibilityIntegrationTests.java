@@ -33,6 +33,7 @@ import com.openai.models.models.Model;
 import dev.relay.contracts.UsageRecorded;
 import dev.relay.contracts.UsageRecorded.Outcome;
 import dev.relay.gateway.proxy.ProxyProperties;
+import dev.relay.gateway.wire.UsageReader;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

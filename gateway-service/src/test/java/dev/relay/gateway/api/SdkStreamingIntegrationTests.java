@@ -34,6 +34,7 @@ import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import dev.relay.contracts.UsageRecorded;
 import dev.relay.contracts.UsageRecorded.Outcome;
 import dev.relay.gateway.proxy.ProxyProperties;
+import dev.relay.gateway.wire.UsageReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

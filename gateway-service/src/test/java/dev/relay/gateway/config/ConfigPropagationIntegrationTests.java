@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 import dev.relay.gateway.GatewayApplication;
 import dev.relay.gateway.admin.AdminHttp;
 import dev.relay.gateway.admin.AdminHttp.Response;
-import dev.relay.gateway.health.ReplicaId;
 import dev.relay.gateway.routing.ChannelStatus;
 import dev.relay.gateway.routing.SnapshotHolder;
 import dev.relay.testsupport.RelayInfrastructure;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.relay.gateway.admin.AdminException;
 import dev.relay.gateway.config.ConfigException;
+import dev.relay.gateway.config.ReplicaId;
 import dev.relay.gateway.health.ChannelHealth;
 import dev.relay.gateway.health.HealthEvents;
-import dev.relay.gateway.health.ReplicaId;
 import dev.relay.gateway.proxy.ProxyProperties;
 import dev.relay.gateway.routing.ClientKeyEntry;
 import dev.relay.gateway.routing.RoutingSnapshot;

@@ -3,6 +3,7 @@ package dev.relay.gateway.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.relay.gateway.wire.BadRequestException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

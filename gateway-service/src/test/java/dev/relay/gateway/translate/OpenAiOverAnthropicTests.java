@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.relay.contracts.UsageRecorded.TokenUsage;
-import dev.relay.gateway.proxy.BadRequestException;
+import dev.relay.gateway.wire.BadRequestException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;

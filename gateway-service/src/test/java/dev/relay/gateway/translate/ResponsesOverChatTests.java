@@ -3,8 +3,8 @@ package dev.relay.gateway.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.relay.gateway.proxy.BadRequestException;
-import dev.relay.gateway.proxy.SseBuffer;
+import dev.relay.gateway.wire.BadRequestException;
+import dev.relay.gateway.wire.SseBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

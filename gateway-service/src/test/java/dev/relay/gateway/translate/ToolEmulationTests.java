@@ -3,7 +3,7 @@ package dev.relay.gateway.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.relay.gateway.proxy.BadRequestException;
+import dev.relay.gateway.wire.BadRequestException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.relay.gateway.proxy;
+package dev.relay.gateway.wire;
 
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -12,12 +12,12 @@ public final class JsonScan {
 
     private JsonScan() {}
 
-    static JsonParser parser(byte[] bytes, int offset, int length) {
+    public static JsonParser parser(byte[] bytes, int offset, int length) {
         return FACTORY.createParser(ObjectReadContext.empty(), bytes, offset, length);
     }
 
     /** Exclusive end of the JSON string token whose opening quote is at {@code start}. */
-    static int stringEnd(byte[] b, int start, int limit) {
+    public static int stringEnd(byte[] b, int start, int limit) {
         for (int i = start + 1; i < limit; i++) {
             if (b[i] == '\\') {
                 i++;
@@ -29,7 +29,7 @@ public final class JsonScan {
     }
 
     /** Offset (inclusive start, exclusive end) of a top-level string field's token, or null. */
-    static int[] topLevelString(byte[] b, int offset, int length, String field) {
+    public static int[] topLevelString(byte[] b, int offset, int length, String field) {
         try (JsonParser p = parser(b, offset, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
@@ -65,7 +65,7 @@ public final class JsonScan {
     }
 
     /** JSON string literal (with quotes) for a plain value. */
-    static byte[] quoted(String s) {
+    public static byte[] quoted(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -1,4 +1,4 @@
-package dev.relay.gateway.proxy;
+package dev.relay.gateway.translate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.relay.gateway.proxy;
+package dev.relay.gateway.wire;
 
 import java.util.Arrays;
 

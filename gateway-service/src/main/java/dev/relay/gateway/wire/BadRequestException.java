@@ -1,4 +1,4 @@
-package dev.relay.gateway.proxy;
+package dev.relay.gateway.wire;
 
 /** The client's request is malformed; answered with 400 and never sent upstream. */
 public class BadRequestException extends RuntimeException {

@@ -1,6 +1,9 @@
-package dev.relay.gateway.proxy;
+package dev.relay.gateway.translate;
 
 import dev.relay.contracts.UsageRecorded.TokenUsage;
+import dev.relay.gateway.wire.JsonScan;
+import dev.relay.gateway.wire.SseBuffer;
+import dev.relay.gateway.wire.UsageReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +88,7 @@ public final class OpenAiChatStream implements dev.relay.gateway.translate.Strea
             upstreamError = true;
         }
         if (JsonScan.indexOf(payload, 0, payload.length, USAGE_OBJECT) >= 0) {
-            TokenUsage u = Usage.fromBody(payload, 0, payload.length);
+            TokenUsage u = UsageReader.fromBody(payload, 0, payload.length);
             if (u != null) {
                 usage = u;
                 if (stripUsageChunk && JsonScan.indexOf(payload, 0, payload.length, EMPTY_CHOICES) >= 0) {
