@@ -1,6 +1,7 @@
 package dev.relay.gateway;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -30,7 +31,9 @@ class ArchitectureTests {
                         "dev.relay.gateway.routing..",
                         "dev.relay.gateway.config..",
                         "dev.relay.gateway.health..",
-                        "dev.relay.gateway.metering..")
+                        "dev.relay.gateway.metering..",
+                        "dev.relay.gateway.proxy..",
+                        "dev.relay.gateway.edge..")
                 .because("each (client API x upstream protocol) translator is a pure function of bytes and records"
                         + " (CONVENTIONS 9), testable without an exchange, a client or a channel")
                 .check(MAIN);
@@ -59,6 +62,28 @@ class ArchitectureTests {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("dev.relay.gateway.admin..")
+                .check(MAIN);
+    }
+
+    @Test
+    void packagesAreFreeOfCycles() {
+        slices().matching("dev.relay.gateway.(*)..")
+                .should()
+                .beFreeOfCycles()
+                .because("a package is read, tested and changed without its dependents only when dependencies point one"
+                        + " way (the front door over the engine over the pure translations and wire helpers)")
+                .check(MAIN);
+    }
+
+    @Test
+    void theFrontDoorIsTheOnlyPlaceThatKnowsTranslationPairs() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("dev.relay.gateway.edge..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.relay.gateway.edge.pairs..")
+                .because("Translators chooses the (client API x upstream protocol) pair in one place")
                 .check(MAIN);
     }
 }

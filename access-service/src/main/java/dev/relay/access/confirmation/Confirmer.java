@@ -2,9 +2,10 @@ package dev.relay.access.confirmation;
 
 import dev.relay.access.AccessProperties;
 import dev.relay.access.edge.EdgeAdmins;
-import dev.relay.access.provisioning.AccessItems;
-import dev.relay.access.provisioning.AccessItems.Item;
-import dev.relay.access.provisioning.AccessItems.Stage;
+import dev.relay.access.items.AccessItems;
+import dev.relay.access.items.AccessItems.Item;
+import dev.relay.access.items.AccessItems.Stage;
+import dev.relay.access.items.ItemTimers;
 import dev.relay.contracts.AccessMode;
 import dev.relay.contracts.AccessStatus;
 import dev.relay.contracts.ApiBase;
@@ -66,7 +67,7 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 public class Confirmer implements TimerHandler {
 
-    public static final String KIND = "confirm";
+    public static final String KIND = ItemTimers.CONFIRM;
 
     /** Non-warm-up failures in a row that end a window early (an upstream error is not a race). */
     static final int HARD_FAILURES = 3;

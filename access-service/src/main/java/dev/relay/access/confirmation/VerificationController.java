@@ -1,8 +1,8 @@
 package dev.relay.access.confirmation;
 
-import dev.relay.access.provisioning.AccessItems;
-import dev.relay.access.provisioning.AccessItems.Item;
-import dev.relay.access.provisioning.AccessItems.Stage;
+import dev.relay.access.items.AccessItems;
+import dev.relay.access.items.AccessItems.Item;
+import dev.relay.access.items.AccessItems.Stage;
 import dev.relay.contracts.FailureClass;
 import dev.relay.contracts.ProbeCall;
 import java.util.ArrayList;

@@ -1,7 +1,8 @@
 package dev.relay.access.provisioning;
 
-import dev.relay.access.confirmation.Confirmer;
-import dev.relay.access.provisioning.AccessItems.Stage;
+import dev.relay.access.items.AccessItems;
+import dev.relay.access.items.AccessItems.Stage;
+import dev.relay.access.items.ItemTimers;
 import dev.relay.contracts.ItemCancelled;
 import dev.relay.contracts.ItemProbed;
 import dev.relay.contracts.ItemSubmitted;
@@ -39,7 +40,7 @@ public class Intake {
         if (items.submitted(e, clock.instant())) {
             // a retry starts over: whatever ran for the older attempt stops
             timers.cancel(Provisioner.KIND, e.itemId().toString());
-            timers.cancel(Confirmer.KIND, e.itemId().toString());
+            timers.cancel(ItemTimers.CONFIRM, e.itemId().toString());
         }
     }
 
@@ -71,7 +72,7 @@ public class Intake {
                     || item.stage() == Stage.CONFIRMING) {
                 items.stage(e.itemId(), Stage.CANCELLED, clock.instant());
                 timers.cancel(Provisioner.KIND, e.itemId().toString());
-                timers.cancel(Confirmer.KIND, e.itemId().toString());
+                timers.cancel(ItemTimers.CONFIRM, e.itemId().toString());
             }
         });
     }

@@ -3,8 +3,11 @@ package dev.relay.access.provisioning;
 import dev.relay.access.AccessProperties;
 import dev.relay.access.accounting.RunAccessGrants;
 import dev.relay.access.edge.EdgeAdmins;
-import dev.relay.access.provisioning.AccessItems.Item;
-import dev.relay.access.provisioning.AccessItems.Stage;
+import dev.relay.access.items.AccessItems;
+import dev.relay.access.items.AccessItems.Item;
+import dev.relay.access.items.AccessItems.Stage;
+import dev.relay.access.items.ItemTimers;
+import dev.relay.access.items.ResourceLedger;
 import dev.relay.contracts.ApiBase;
 import dev.relay.contracts.EventCodec;
 import dev.relay.contracts.FailureClass;
@@ -48,7 +51,7 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 public class Provisioner implements TimerHandler {
 
-    public static final String KIND = "provision";
+    public static final String KIND = ItemTimers.PROVISION;
 
     private static final Logger log = LoggerFactory.getLogger(Provisioner.class);
 
@@ -249,8 +252,7 @@ public class Provisioner implements TimerHandler {
         }
         if (now.stage() == Stage.ROLLING_BACK) {
             // a rollback was asked while this ran: it now has these resources to remove too
-            timers.schedule(
-                    dev.relay.access.rollback.Rollbacks.KIND, ran.itemId().toString(), at, null);
+            timers.schedule(ItemTimers.ROLLBACK, ran.itemId().toString(), at, null);
             return true;
         }
         if (now.stage() != Stage.PROVISIONING || now.attempt() != ran.attempt()) {
@@ -270,8 +272,7 @@ public class Provisioner implements TimerHandler {
                 resources,
                 // after the ledger rows were locked and written: a later event of the run holds the later group
                 clock.instant()));
-        timers.schedule(
-                dev.relay.access.confirmation.Confirmer.KIND, ran.itemId().toString(), at, null);
+        timers.schedule(ItemTimers.CONFIRM, ran.itemId().toString(), at, null);
         return true;
     }
 

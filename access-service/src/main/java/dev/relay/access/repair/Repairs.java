@@ -1,7 +1,8 @@
 package dev.relay.access.repair;
 
 import dev.relay.access.edge.EdgeAdmins;
-import dev.relay.access.provisioning.ResourceLedger;
+import dev.relay.access.items.AccessItems;
+import dev.relay.access.items.ResourceLedger;
 import dev.relay.contracts.DriftDetected.DriftKind;
 import dev.relay.contracts.EventCodec;
 import dev.relay.contracts.FailureClass;
@@ -46,7 +47,7 @@ public class Repairs implements TimerHandler {
     private static final Logger log = LoggerFactory.getLogger(Repairs.class);
 
     private final ResourceLedger ledger;
-    private final dev.relay.access.provisioning.AccessItems items;
+    private final AccessItems items;
     private final EdgeAdmins admins;
     private final DurableTimers timers;
     private final OutboxWriter outbox;
@@ -56,7 +57,7 @@ public class Repairs implements TimerHandler {
 
     public Repairs(
             ResourceLedger ledger,
-            dev.relay.access.provisioning.AccessItems items,
+            AccessItems items,
             EdgeAdmins admins,
             DurableTimers timers,
             OutboxWriter outbox,

@@ -2,13 +2,12 @@ package dev.relay.access.rollback;
 
 import dev.relay.access.AccessProperties;
 import dev.relay.access.accounting.RunAccessGrants;
-import dev.relay.access.confirmation.Confirmer;
 import dev.relay.access.edge.EdgeAdmins;
-import dev.relay.access.provisioning.AccessItems;
-import dev.relay.access.provisioning.AccessItems.Item;
-import dev.relay.access.provisioning.AccessItems.Stage;
-import dev.relay.access.provisioning.Provisioner;
-import dev.relay.access.provisioning.ResourceLedger;
+import dev.relay.access.items.AccessItems;
+import dev.relay.access.items.AccessItems.Item;
+import dev.relay.access.items.AccessItems.Stage;
+import dev.relay.access.items.ItemTimers;
+import dev.relay.access.items.ResourceLedger;
 import dev.relay.contracts.ItemRollbackRequested;
 import dev.relay.contracts.ItemRolledBack;
 import dev.relay.contracts.ManagedResource;
@@ -44,7 +43,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class Rollbacks implements TimerHandler {
 
-    public static final String KIND = "rollback";
+    public static final String KIND = ItemTimers.ROLLBACK;
 
     private static final Logger log = LoggerFactory.getLogger(Rollbacks.class);
 
@@ -102,8 +101,8 @@ public class Rollbacks implements TimerHandler {
         }
         Instant now = clock.instant();
         items.stage(item.itemId(), Stage.ROLLING_BACK, now);
-        timers.cancel(Provisioner.KIND, item.itemId().toString());
-        timers.cancel(Confirmer.KIND, item.itemId().toString());
+        timers.cancel(ItemTimers.PROVISION, item.itemId().toString());
+        timers.cancel(ItemTimers.CONFIRM, item.itemId().toString());
         timers.schedule(KIND, item.itemId().toString(), now, requestedBy == null ? "operator" : requestedBy);
     }
 

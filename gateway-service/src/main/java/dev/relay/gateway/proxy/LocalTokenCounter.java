@@ -13,7 +13,7 @@ import tools.jackson.databind.node.ObjectNode;
  * tool-call arguments are counted as their JSON text; an image as 85 tokens (a low-detail tile). An estimate of the
  * upstream's own tokenizer, never a characters÷4 guess. Pure apart from the tokenizer.
  */
-final class LocalTokenCounter {
+public final class LocalTokenCounter {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int PER_MESSAGE = 3;
@@ -21,7 +21,7 @@ final class LocalTokenCounter {
 
     private LocalTokenCounter() {}
 
-    static long countMessagesRequest(byte[] messagesBody, TokenEstimator tokenizer) {
+    public static long countMessagesRequest(byte[] messagesBody, TokenEstimator tokenizer) {
         JsonNode parsed;
         try {
             parsed = JSON.readTree(messagesBody);

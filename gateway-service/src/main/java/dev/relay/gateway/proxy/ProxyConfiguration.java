@@ -4,13 +4,10 @@ import dev.relay.gateway.config.ReplicaId;
 import dev.relay.gateway.health.ChannelHealth;
 import dev.relay.gateway.health.HealthEvents;
 import dev.relay.gateway.introspect.DebugRecorder;
-import dev.relay.gateway.metering.UsageSink;
-import dev.relay.gateway.routing.SnapshotHolder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationPredicate;
 import java.time.Clock;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -103,33 +100,5 @@ public class ProxyConfiguration {
         return p.debugCapacity() > 0
                 ? new DebugRecorder(p.debugCapacity(), p.debugMaxBodyBytes(), clock, p.debugCaptureBodies())
                 : DebugRecorder.DISABLED;
-    }
-
-    @Bean
-    EdgeApiWebFilter edgeApiWebFilter(
-            SnapshotHolder snapshots,
-            RelayEngine engine,
-            ChannelHealth health,
-            UsageSink usage,
-            KeyRateLimiter limiter,
-            TokenEstimator estimator,
-            Clock clock,
-            ProxyProperties p,
-            DebugRecorder debug,
-            ReplicaId replica,
-            dev.relay.gateway.config.GatewayConfigProperties config) {
-        return new EdgeApiWebFilter(
-                snapshots,
-                engine,
-                new ChannelPlanner(health, ThreadLocalRandom::current),
-                usage,
-                limiter,
-                estimator,
-                clock,
-                p.maxBodyBytes(),
-                p.defaultMaxTokens(),
-                debug,
-                replica.value(),
-                new RequestPurpose(config.adminToken()));
     }
 }

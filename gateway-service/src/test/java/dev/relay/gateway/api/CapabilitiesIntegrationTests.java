@@ -126,9 +126,12 @@ class CapabilitiesIntegrationTests extends EdgeApiTestSupport {
         assertThat(e.get("tools").asString()).isEqualTo("emulated");
         assertThat(e.get("vision").asString()).isEqualTo("placeholder");
         assertThat(e.get("embeddings").asBoolean()).isFalse();
-        assertThat(e.get("responses").asBoolean()).isFalse();
+        assertThat(e.get("responses").asBoolean())
+                .as("the Responses API is translated over any chat channel")
+                .isTrue();
         assertThat(strings(e.get("protocols")))
-                .containsExactlyInAnyOrder("openai.chat_completions", "anthropic.messages", "anthropic.count_tokens");
+                .containsExactlyInAnyOrder(
+                        "openai.chat_completions", "anthropic.messages", "anthropic.count_tokens", "openai.responses");
 
         JsonNode b = byId.get(bare);
         assertThat(b.get("tools").asString()).isEqualTo("none");
@@ -137,7 +140,7 @@ class CapabilitiesIntegrationTests extends EdgeApiTestSupport {
         assertThat(b.get("embeddings").asBoolean())
                 .as("embeddings need an OpenAI channel")
                 .isFalse();
-        assertThat(b.get("responses").asBoolean()).isFalse();
+        assertThat(b.get("responses").asBoolean()).isTrue();
         assertThat(strings(b.get("upstream_protocols"))).containsExactly("anthropic");
 
         JsonNode x = byId.get(mixed);
@@ -207,7 +210,7 @@ class CapabilitiesIntegrationTests extends EdgeApiTestSupport {
                 "invalid_request_error",
                 "unsupported_endpoint");
         assertOpenAiError(
-                post("/v1/responses", key, "{\"model\":\"" + bare + "\",\"input\":\"x\"}"),
+                post("/v1/responses", key, "{\"model\":\"" + bare + "\",\"input\":\"x\",\"stream\":true}"),
                 400,
                 "invalid_request_error",
                 "unsupported_endpoint");

@@ -1,6 +1,7 @@
 package dev.relay.imports.console;
 
 import dev.relay.imports.ImportProperties;
+import dev.relay.imports.web.OperatorAuthFilter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -38,17 +39,10 @@ public class ConsoleAuthFilter extends OncePerRequestFilter {
         this.token = t == null || t.isBlank() ? null : t.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The paths the console owns (the operator API's bearer filter leaves them to this one). */
-    public static boolean consolePath(String path) {
-        return path.equals("/")
-                || path.equals("/console")
-                || path.startsWith("/console/")
-                || path.startsWith("/webjars/");
-    }
-
+    /** Only the paths the console owns ({@link OperatorAuthFilter#consolePath}, which leaves them to this filter). */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !consolePath(request.getServletPath());
+        return !OperatorAuthFilter.consolePath(request.getServletPath());
     }
 
     /** Whether the presented token is the operator token (constant time). */

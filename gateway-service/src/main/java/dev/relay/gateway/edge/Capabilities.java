@@ -1,4 +1,4 @@
-package dev.relay.gateway.proxy;
+package dev.relay.gateway.edge;
 
 import dev.relay.contracts.Protocol;
 import dev.relay.gateway.routing.ChannelCapabilities;
@@ -13,7 +13,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code GET /capabilities} and {@code /v1/capabilities}: per public model the calling key may use, what it can get
  * through the edge — client protocols, streaming, tools (native or emulated), vision (native or placeholder),
- * embeddings, responses — aggregated over the enabled channels serving the model for the key's group. Pure.
+ * embeddings, responses (native or translated) — aggregated over the enabled channels serving the model for the key's group. Pure.
  */
 final class Capabilities {
 
@@ -56,7 +56,8 @@ final class Capabilities {
                 placeholderVision |= c.degradesImages();
             }
             embeddings |= openAi && c.embeddings();
-            responses |= openAi && c.responses();
+            // the Responses API is served natively where the channel has it, translated over any chat channel
+            responses |= c.chat() || openAi && c.responses();
         }
         ObjectNode n = JSON.createObjectNode();
         n.put("id", model);

@@ -1,6 +1,7 @@
-package dev.relay.access.provisioning;
+package dev.relay.access.events;
 
 import dev.relay.access.hosts.Hosts;
+import dev.relay.access.provisioning.Intake;
 import dev.relay.access.repair.Repairs;
 import dev.relay.access.rollback.Rollbacks;
 import dev.relay.contracts.EventType;

@@ -1,4 +1,4 @@
-package dev.relay.gateway.proxy;
+package dev.relay.gateway.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

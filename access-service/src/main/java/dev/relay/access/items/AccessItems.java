@@ -1,4 +1,4 @@
-package dev.relay.access.provisioning;
+package dev.relay.access.items;
 
 import dev.relay.contracts.EventCodec;
 import dev.relay.contracts.ItemSubmitted;
