@@ -64,7 +64,7 @@ public class ConfigRepository {
      * entity the new version changed ({@code config_change}), so replicas can load only what changed. Every writer
      * of the configuration bumps through here.
      */
-    public static long bumpVersion(JdbcClient jdbc, String kind, String id) {
+    public long bumpVersion(String kind, String id) {
         long version = jdbc.sql("WITH v AS (UPDATE config_version SET version = version + 1 WHERE id = 1 RETURNING"
                         + " version) INSERT INTO config_change (version, kind, entity_id) SELECT version, :kind, :id"
                         + " FROM v RETURNING version")
@@ -78,10 +78,6 @@ public class ConfigRepository {
                     .update();
         }
         return version;
-    }
-
-    public long bumpVersion(String kind, String id) {
-        return bumpVersion(jdbc, kind, id);
     }
 
     /** One logged change: the entity a config version changed. */

@@ -2,6 +2,7 @@ package dev.relay.gateway.config;
 
 import dev.relay.contracts.GatewayConfigChanged;
 import dev.relay.contracts.GatewayConfigChanged.ChangeKind;
+import dev.relay.contracts.RelayEvent;
 import dev.relay.contracts.SealedSecret;
 import dev.relay.contracts.SecretBox;
 import dev.relay.gateway.routing.ChannelRoute;
@@ -174,6 +175,33 @@ public class ConfigService {
                     : reason != null ? reason : current.spec().statusReason();
             return current.spec().withStatus(status, nextReason);
         });
+    }
+
+    /**
+     * The edge's health logic takes an ENABLED channel out of rotation ({@link ChannelStatus#AUTO_DISABLED}, with its
+     * reason), through the same write path as every other channel change (version, {@code gateway.config-changed},
+     * replicas reload); {@code alsoAppend} are events written in the same transaction. Returns false, changing
+     * nothing, when the channel is gone or no longer ENABLED (disabled by another replica or by an operator).
+     */
+    public boolean autoDisableChannel(String id, String reason, List<RelayEvent> alsoAppend) {
+        WriteResult<ChannelRecord> r = write(() -> {
+            ChannelRecord current = repository.findChannel(id, true).orElse(null);
+            if (current == null || current.spec().status() != ChannelStatus.ENABLED) {
+                return WriteResult.unchanged(current, repository.currentVersion());
+            }
+            ChannelRecord next = new ChannelRecord(
+                    id,
+                    current.spec().withStatus(ChannelStatus.AUTO_DISABLED, reason),
+                    current.credential(),
+                    current.version() + 1,
+                    current.createdAt(),
+                    now());
+            repository.updateChannel(next);
+            WriteResult<ChannelRecord> changed = WriteResult.changed(next, changed(CHANNEL, id, ChangeKind.DISABLED));
+            alsoAppend.forEach(outbox::append);
+            return changed;
+        });
+        return r != null && r.changed();
     }
 
     public WriteResult<Void> deleteChannel(String id, Precondition precondition) {

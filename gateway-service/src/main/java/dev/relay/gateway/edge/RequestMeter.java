@@ -61,6 +61,7 @@ final class RequestMeter {
     boolean failedMidStream;
     private byte[] responseBody;
     private ByteArrayOutputStream streamCapture;
+    private long streamedBytes;
     private boolean finished;
 
     RequestMeter(
@@ -140,12 +141,16 @@ final class RequestMeter {
         responseBody = body;
     }
 
-    /** Whether streamed events are to be kept for the debug ring (bodies captured for this key). */
-    boolean capturesStream() {
-        return captureBodies;
+    /** Whether streamed events are to be seen by the meter (the debug ring is on: sizes, and bodies if captured). */
+    boolean watchesStream() {
+        return sinks.debug().enabled();
     }
 
     void captureStream(byte[] event) {
+        streamedBytes += event.length;
+        if (!captureBodies) {
+            return;
+        }
         if (streamCapture == null) {
             streamCapture = new ByteArrayOutputStream();
         }
@@ -218,7 +223,9 @@ final class RequestMeter {
                     requestBody.length <= max ? requestBody : null,
                     requestBody.length,
                     response != null && response.length <= max ? response : null,
-                    response == null ? 0 : response.length));
+                    streamedBytes > 0
+                            ? (int) Math.min(Integer.MAX_VALUE, streamedBytes)
+                            : response == null ? 0 : response.length));
         }
     }
 }

@@ -202,7 +202,7 @@ final class ResponseWriter {
                     }
                     return Flux.fromIterable(tail);
                 }));
-        if (meter.capturesStream()) {
+        if (meter.watchesStream()) {
             out = out.doOnNext(meter::captureStream);
         }
         return response.writeAndFlushWith(

@@ -3,15 +3,15 @@ package dev.relay.gateway.health;
 import dev.relay.contracts.ChannelAutoDisabled;
 import dev.relay.contracts.ChannelCooledDown;
 import dev.relay.contracts.FailureClass;
-import dev.relay.contracts.GatewayConfigChanged;
-import dev.relay.gateway.config.ConfigRepository;
 import dev.relay.gateway.config.ConfigService;
 import dev.relay.outbox.OutboxWriter;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 import reactor.core.publisher.Mono;
@@ -19,9 +19,9 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Makes channel-health decisions durable and shared, off the hot path (bounded-elastic threads): a cooldown is an
- * upserted {@code channel_cooldown} row plus a {@code gateway.channel-cooled-down} outbox event; an auto-disable sets
- * the channel's status, bumps the config version and writes {@code gateway.config-changed} and
- * {@code gateway.channel-auto-disabled}, all in one transaction each.
+ * upserted {@code channel_cooldown} row plus a {@code gateway.channel-cooled-down} outbox event, in one transaction;
+ * an auto-disable is a channel change made by the config service, the one writer of channel state ({@link
+ * ConfigService#autoDisableChannel}), with {@code gateway.channel-auto-disabled} in the same transaction.
  */
 public class ChannelHealthStore implements HealthEvents {
 
@@ -32,9 +32,17 @@ public class ChannelHealthStore implements HealthEvents {
     private final OutboxWriter outbox;
     private final Clock clock;
     private final String replicaId;
+    /** The one writer of channel state (late: the config service itself needs the health logic's snapshot). */
+    private final ObjectProvider<ConfigService> config;
 
     public ChannelHealthStore(
-            JdbcClient jdbc, TransactionTemplate tx, OutboxWriter outbox, Clock clock, String replicaId) {
+            JdbcClient jdbc,
+            TransactionTemplate tx,
+            OutboxWriter outbox,
+            Clock clock,
+            String replicaId,
+            ObjectProvider<ConfigService> config) {
+        this.config = config;
         this.jdbc = jdbc;
         this.tx = tx;
         this.outbox = outbox;
@@ -68,23 +76,18 @@ public class ChannelHealthStore implements HealthEvents {
 
     @Override
     public void autoDisable(String channelId, FailureClass cause, String detail) {
-        Mono.fromRunnable(() -> tx.executeWithoutResult(s -> {
+        Mono.fromRunnable(() -> {
                     Instant now = clock.instant();
-                    int n = jdbc.sql(
-                                    "UPDATE channel SET status = 'AUTO_DISABLED', status_reason = :reason,"
-                                            + " version = version + 1, updated_at = now() WHERE id = :id AND status = 'ENABLED'")
-                            .param("id", channelId)
-                            .param("reason", cause.name() + ": " + truncate(detail))
-                            .update();
-                    if (n == 0) {
-                        return; // already disabled (by this or another replica) or deleted
+                    boolean disabled = config.getObject()
+                            .autoDisableChannel(
+                                    channelId,
+                                    cause.name() + ": " + truncate(detail),
+                                    List.of(new ChannelAutoDisabled(
+                                            channelId, cause, truncate(detail), replicaId, now)));
+                    if (disabled) {
+                        log.warn("channel {} auto-disabled: {}", channelId, cause);
                     }
-                    long version = ConfigRepository.bumpVersion(jdbc, ConfigService.CHANNEL, channelId);
-                    outbox.append(new GatewayConfigChanged(
-                            version, "channel", channelId, GatewayConfigChanged.ChangeKind.DISABLED, now));
-                    outbox.append(new ChannelAutoDisabled(channelId, cause, truncate(detail), replicaId, now));
-                    log.warn("channel {} auto-disabled: {}", channelId, cause);
-                }))
+                })
                 .subscribeOn(Schedulers.boundedElastic())
                 .subscribe(null, e -> log.warn("could not auto-disable channel {}: {}", channelId, e.toString()));
     }

@@ -19,9 +19,14 @@ public class HealthConfiguration {
 
     @Bean
     ChannelHealthStore channelHealthStore(
-            DataSource dataSource, PlatformTransactionManager tm, OutboxWriter outbox, Clock clock, ReplicaId replica) {
+            DataSource dataSource,
+            PlatformTransactionManager tm,
+            OutboxWriter outbox,
+            Clock clock,
+            ReplicaId replica,
+            org.springframework.beans.factory.ObjectProvider<dev.relay.gateway.config.ConfigService> config) {
         return new ChannelHealthStore(
-                JdbcClient.create(dataSource), new TransactionTemplate(tm), outbox, clock, replica.value());
+                JdbcClient.create(dataSource), new TransactionTemplate(tm), outbox, clock, replica.value(), config);
     }
 
     @Bean
