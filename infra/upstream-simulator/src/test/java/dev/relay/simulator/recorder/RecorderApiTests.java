@@ -27,7 +27,14 @@ class RecorderApiTests extends SimulatorHttpSupport {
                 .getResponseHeaders()
                 .getFirst("x-request-id");
 
+        // the outcome is recorded when the response has finished, which may be just after the client has it
         JsonNode recorded = recorded();
+        for (int i = 0;
+                i < 100 && !"completed".equals(recorded.path(0).path("outcome").stringValue());
+                i++) {
+            sleep(20);
+            recorded = recorded();
+        }
         assertThat(recorded).hasSize(1);
         JsonNode request = recorded.get(0);
         assertThat(request.path("method").stringValue()).isEqualTo("POST");
@@ -136,5 +143,13 @@ class RecorderApiTests extends SimulatorHttpSupport {
                 .untilAsserted(
                         () -> assertThat(recorded().get(0).path("outcome").stringValue())
                                 .isEqualTo("failed"));
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
