@@ -250,12 +250,31 @@ public abstract class GatewayIntegrationSupport {
         }
         headers.forEach(b::header);
         try {
-            return HTTP.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            return sendOnce(b.timeout(Duration.ofSeconds(30)).build());
         } catch (IOException ex) {
             throw new IllegalStateException(ex);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * Sends a request; one that got no answer at all within its timeout is sent once more (on another connection, the
+     * silent one being still held). About once per CI run a request on a reused keep-alive connection of the JDK
+     * client has gone unanswered for 30 s (HTTP/1.1 and h2c alike; never reproduced by hand, root cause not
+     * established); the retry is logged, so it stays visible, and a second silence still fails the test.
+     */
+    protected static HttpResponse<String> sendOnce(HttpRequest request) throws IOException, InterruptedException {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.http.HttpTimeoutException ex) {
+            org.slf4j.LoggerFactory.getLogger(GatewayIntegrationSupport.class)
+                    .warn(
+                            "no answer to {} {} within its timeout; sending it once more",
+                            request.method(),
+                            request.uri());
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         }
     }
 

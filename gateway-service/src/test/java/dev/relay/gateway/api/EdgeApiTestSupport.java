@@ -66,7 +66,7 @@ abstract class EdgeApiTestSupport extends GatewayIntegrationSupport {
 
     private static HttpResponse<String> send(HttpRequest.Builder b) {
         try {
-            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return sendOnce(b.build());
         } catch (IOException ex) {
             throw new IllegalStateException(ex);
         } catch (InterruptedException ex) {
