@@ -80,6 +80,13 @@ public class ConfigRepository {
         return version;
     }
 
+    /** Forgets a channel's shared cooldown (it was re-enabled or deleted). */
+    public void clearCooldown(String channelId) {
+        jdbc.sql("DELETE FROM channel_cooldown WHERE channel_id = :id")
+                .param("id", channelId)
+                .update();
+    }
+
     /** One logged change: the entity a config version changed. */
     public record Change(long version, String kind, String entityId) {}
 

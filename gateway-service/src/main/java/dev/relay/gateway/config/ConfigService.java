@@ -54,13 +54,18 @@ public class ConfigService {
     private final Clock clock;
     private final SnapshotLoader snapshots;
 
+    /** Tells this replica's health logic, after the commit, that a channel was re-enabled or deleted. */
+    private final org.springframework.context.ApplicationEventPublisher publisher;
+
     public ConfigService(
             ConfigRepository repository,
             PlatformTransactionManager transactionManager,
             OutboxWriter outbox,
             SecretBox secretBox,
             Clock clock,
-            SnapshotLoader snapshots) {
+            SnapshotLoader snapshots,
+            org.springframework.context.ApplicationEventPublisher publisher) {
+        this.publisher = publisher;
         this.repository = repository;
         this.tx = new TransactionTemplate(transactionManager);
         this.outbox = outbox;
@@ -475,7 +480,19 @@ public class ConfigService {
     /** Bumps the config version and appends the event; call inside the change's transaction, after the row change. */
     private long changed(String kind, String id, ChangeKind change) {
         long version = repository.bumpVersion(kind, id);
-        outbox.append(new GatewayConfigChanged(version, kind, id, change, clock.instant()));
+        GatewayConfigChanged event = new GatewayConfigChanged(version, kind, id, change, clock.instant());
+        outbox.append(event);
+        if (CHANNEL.equals(kind) && (change == ChangeKind.ENABLED || change == ChangeKind.DELETED)) {
+            // a re-enabled channel starts afresh: no cooldown from before it was disabled (here and after a restart;
+            // other replicas reset on the event)
+            repository.clearCooldown(id);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    publisher.publishEvent(event);
+                }
+            });
+        }
         return version;
     }
 

@@ -88,8 +88,9 @@ public class GatewayConfigConfiguration {
             OutboxWriter outbox,
             SecretBox secretBox,
             Clock clock,
-            SnapshotLoader snapshots) {
-        return new ConfigService(repository, transactionManager, outbox, secretBox, clock, snapshots);
+            SnapshotLoader snapshots,
+            org.springframework.context.ApplicationEventPublisher publisher) {
+        return new ConfigService(repository, transactionManager, outbox, secretBox, clock, snapshots, publisher);
     }
 
     @Bean

@@ -3,6 +3,7 @@ package dev.relay.gateway.health;
 import dev.relay.contracts.ChannelAutoDisabled;
 import dev.relay.contracts.ChannelCooledDown;
 import dev.relay.contracts.EventEnvelope;
+import dev.relay.contracts.GatewayConfigChanged;
 import dev.relay.contracts.Topics;
 import dev.relay.outbox.InboundEvents;
 import java.time.Clock;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.springframework.context.event.EventListener;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.ConsumerSeekAware;
 
@@ -54,6 +56,30 @@ public class ChannelEventsListener implements ConsumerSeekAware {
             default ->
                 throw new dev.relay.contracts.MalformedEventException(
                         "unexpected " + envelope.type() + " on " + Topics.GATEWAY_CHANNEL);
+        }
+    }
+
+    /**
+     * A channel re-enabled (by an operator, or by a repair after its re-probe passed) or deleted starts afresh: its
+     * cooldowns and failure window from before are forgotten — on this replica right after the commit, on the others
+     * when the config change reaches them.
+     */
+    @EventListener
+    public void onLocalChange(GatewayConfigChanged e) {
+        if ("channel".equals(e.resourceKind())
+                && (e.change() == GatewayConfigChanged.ChangeKind.ENABLED
+                        || e.change() == GatewayConfigChanged.ChangeKind.DELETED)) {
+            health.reset(e.resourceId());
+        }
+    }
+
+    @KafkaListener(
+            topics = Topics.GATEWAY_CONFIG,
+            groupId = "gateway-health-#{T(java.util.UUID).randomUUID()}",
+            properties = {"auto.offset.reset=latest"})
+    public void onConfig(ConsumerRecord<String, String> record) {
+        if (InboundEvents.read(record).data() instanceof GatewayConfigChanged e) {
+            onLocalChange(e);
         }
     }
 }
