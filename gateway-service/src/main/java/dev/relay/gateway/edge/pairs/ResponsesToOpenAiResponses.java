@@ -4,20 +4,15 @@ import dev.relay.gateway.proxy.RelayEngine.UpstreamRequest;
 import dev.relay.gateway.routing.ChannelRoute;
 import dev.relay.gateway.translate.OpenAiChatStream;
 import dev.relay.gateway.translate.StreamTranslator;
-import dev.relay.gateway.translate.Translated;
-import dev.relay.gateway.wire.UsageReader;
 
 /**
  * The Responses API to a channel that has it ({@code capabilities.responses}): passthrough with the model renamed.
  * Its streams have no terminator event the edge could require ({@code response.completed} is data).
  */
-final class ResponsesToOpenAiResponses implements Translator {
-    private final ClientRequest r;
-    private final String upstreamModel;
+final class ResponsesToOpenAiResponses extends Passthrough {
 
     ResponsesToOpenAiResponses(ClientRequest r, ChannelRoute ch) {
-        this.r = r;
-        this.upstreamModel = ch.upstreamModel(r.publicModel());
+        super(r, ch);
     }
 
     @Override
@@ -26,20 +21,8 @@ final class ResponsesToOpenAiResponses implements Translator {
     }
 
     @Override
-    public Translated response(byte[] upstreamBody) {
-        return new Translated(
-                Adapt.renameModel(upstreamBody, upstreamModel, r.publicModel()),
-                UsageReader.fromBody(upstreamBody, 0, upstreamBody.length));
-    }
-
-    @Override
     public StreamTranslator stream() {
         return new OpenAiChatStream(upstreamModel, r.publicModel(), false);
-    }
-
-    @Override
-    public boolean ownsBody() {
-        return false;
     }
 
     @Override
