@@ -15,6 +15,8 @@ import java.util.function.BooleanSupplier;
  *       rejected by Kafka as a bad record)
  *   <li>{@code relay_gateway_usage_journal_pending_events}: journaled, not yet acknowledged by Kafka
  *   <li>{@code relay_gateway_usage_journal_bytes}: journal bytes on disk
+ *   <li>{@code relay_gateway_usage_queued_events}: recorded by requests, not yet encoded and handed to Kafka or the
+ *       journal by the sender thread
  *   <li>{@code relay_gateway_usage_kafka_available}: 1 while new events go straight to Kafka, 0 while journaled
  *   <li>{@code relay_gateway_usage_producer_errors_total{exception}}: failed sends (direct and replay)
  *   <li>{@code relay_gateway_usage_journal_skipped_total{reason=torn|unreadable}}: journal lines that could not be
@@ -26,6 +28,7 @@ final class UsageMetrics {
     static final String EVENTS = "relay.gateway.usage.events";
     static final String PENDING = "relay.gateway.usage.journal.pending.events";
     static final String JOURNAL_BYTES = "relay.gateway.usage.journal.bytes";
+    static final String QUEUED = "relay.gateway.usage.queued.events";
     static final String KAFKA_AVAILABLE = "relay.gateway.usage.kafka.available";
     static final String PRODUCER_ERRORS = "relay.gateway.usage.producer.errors";
     static final String SKIPPED = "relay.gateway.usage.journal.skipped";
@@ -83,6 +86,12 @@ final class UsageMetrics {
         Gauge.builder(JOURNAL_BYTES, journal, UsageJournal::bytesOnDisk)
                 .description("Bytes of the usage journal on disk")
                 .baseUnit("bytes")
+                .register(registry);
+    }
+
+    void bindQueue(Object owner, java.util.function.IntSupplier queued) {
+        Gauge.builder(QUEUED, owner, o -> queued.getAsInt())
+                .description("Usage events recorded and not yet handed to Kafka or the journal")
                 .register(registry);
     }
 
