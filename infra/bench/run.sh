@@ -12,7 +12,8 @@
 #
 # Environment: JAVA_HOME (default Temurin 25), BENCH_ROUNDS, BENCH_CHAT_SECONDS, BENCH_STREAM_SECONDS,
 # BENCH_STREAM_DELAY_MS (pacing of the measured streams, default 20), BENCH_HOLD_STREAMS (default 5000),
-# BENCH_GW_HEAP (default 512m), BENCH_KEY_RATE_LIMIT (per-minute limit on the client key; default none, so the
+# BENCH_GW_HEAP (default 512m), BENCH_GW_JVM_OPTS (the gateway's JVM flags, replacing the default ones),
+# BENCH_WARM_MAX_SECONDS (the gateway's longest warm-up; default 100, quick 30), BENCH_KEY_RATE_LIMIT (per-minute limit on the client key; default none, so the
 # Redis rate limiter is not on the path), BENCH_GW_EXTRA_ARGS (more --key=value arguments for the gateway).
 #
 # Starts its own simulator, nginx and gateway on free loopback ports (the gateway uses the running PostgreSQL, Kafka
@@ -78,17 +79,22 @@ fi
 # ------------------------------------------------------------------------------------------------ settings
 if [ "$MODE" = quick ]; then
   ROUNDS="${BENCH_ROUNDS:-1}"; CHAT_S="${BENCH_CHAT_SECONDS:-4}"; STREAM_S="${BENCH_STREAM_SECONDS:-4}"
-  WARM_CHAT_S=4; WARM_STREAM_S=2; WARM_MIN_S=8; WARM_MAX_S=30; HOLD_S=5; PROFILE_S=10
+  WARM_CHAT_S=4; WARM_STREAM_S=2; WARM_MIN_S=8; WARM_MAX_S="${BENCH_WARM_MAX_SECONDS:-30}"; HOLD_S=5; PROFILE_S=10
 else
   ROUNDS="${BENCH_ROUNDS:-3}"; CHAT_S="${BENCH_CHAT_SECONDS:-10}"; STREAM_S="${BENCH_STREAM_SECONDS:-6}"
-  WARM_CHAT_S=6; WARM_STREAM_S=3; WARM_MIN_S=30; WARM_MAX_S=100; HOLD_S=10; PROFILE_S=15
+  WARM_CHAT_S=6; WARM_STREAM_S=3; WARM_MIN_S=30; WARM_MAX_S="${BENCH_WARM_MAX_SECONDS:-100}"; HOLD_S=10; PROFILE_S=15
 fi
 STREAM_DELAY_MS="${BENCH_STREAM_DELAY_MS:-20}"
 HOLD_STREAMS="${BENCH_HOLD_STREAMS:-5000}"
 GW_HEAP="${BENCH_GW_HEAP:-512m}"
 # Gateway: a fixed 512 MiB heap (Xms = Xmx, so heap resizing does not move the figures), the JVM's default collector
 # (G1 on this machine class), and nothing else: production-like defaults, not a tuned benchmark JVM.
-GW_JVM_OPTS=(-Xms"$GW_HEAP" -Xmx"$GW_HEAP" -XX:+UseG1GC)
+# BENCH_GW_JVM_OPTS replaces these flags altogether (then BENCH_GW_HEAP is not used).
+if [ -n "${BENCH_GW_JVM_OPTS:-}" ]; then
+  read -r -a GW_JVM_OPTS <<< "$BENCH_GW_JVM_OPTS"
+else
+  GW_JVM_OPTS=(-Xms"$GW_HEAP" -Xmx"$GW_HEAP" -XX:+UseG1GC)
+fi
 # Simulator: enough heap that it never GCs itself into the bottleneck, and a parallel collector for throughput.
 SIM_JVM_OPTS=(-Xms512m -Xmx1g -XX:+UseParallelGC)
 
@@ -251,7 +257,7 @@ cfg = {
   "git": {"rev": "$git_rev", "uncommitted_files": int("${git_dirty:-0}" or 0), "gateway_jar_built": "$GW_JAR_DATE"},
   "versions": {"java": """$("$JAVA" -version 2>&1 | head -1)""", "nginx": """$(nginx -v 2>&1)""",
                "wrk": """$(wrk --version 2>&1 | head -1 | cut -c1-40)"""},
-  "issue_targets": {"cpu_ratio_max": 8, "throughput_ratio_min": 0.2, "added_ttfe_ms_max": 2, "hold_rss_mb_max": 1024},
+  "issue_targets": {"cpu_per_request_ratio_max": {"1": 6, "32": 5, "256": 4}, "cpu_per_stream_ratio_max": 2.5, "added_ttfe_ms_max": 2, "hold_rss_mb_max": 512},
 }
 json.dump(cfg, open(sys.argv[1], "w"), indent=1)
 EOF
