@@ -1,12 +1,8 @@
 package dev.relay.gateway.admin;
 
 import dev.relay.gateway.config.ConfigException;
+import dev.relay.gateway.config.SpecJson;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.http.MediaType;
@@ -21,7 +17,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Strict JSON for the admin API: request bodies are read as trees and checked field by field (unknown fields,
  * duplicate fields and wrong types are 400s naming the field; {@code null} means absent), so error messages never echo
- * request values. Responses are written with the same mapper, independent of any global Jackson settings.
+ * request values; a channel, group or key body is read by {@link SpecJson} from its spec record's components.
+ * Responses are written with the same mapper, independent of any global Jackson settings.
  */
 final class AdminJson {
 
@@ -108,125 +105,22 @@ final class AdminJson {
         return result;
     }
 
-    private static JsonNode present(ObjectNode o, String field) {
-        JsonNode n = o.get(field);
-        return n == null || n.isNull() ? null : n;
+    /** The row state every resource's response carries after its spec fields. */
+    static ObjectNode putRowState(ObjectNode view, long version, Instant createdAt, Instant updatedAt) {
+        return view.put("version", version)
+                .put("createdAt", createdAt.toString())
+                .put("updatedAt", updatedAt.toString());
     }
 
     static String string(ObjectNode o, String field) {
-        JsonNode n = present(o, field);
-        if (n == null) {
-            return null;
-        }
-        if (!n.isString()) {
-            throw ConfigException.invalid(field, field + " must be a string");
-        }
-        return n.stringValue();
-    }
-
-    static Integer integer(ObjectNode o, String field) {
-        JsonNode n = present(o, field);
-        if (n == null) {
-            return null;
-        }
-        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-            throw ConfigException.invalid(field, field + " must be an integer");
-        }
-        return n.intValue();
-    }
-
-    static int integer(ObjectNode o, String field, int fallback) {
-        Integer v = integer(o, field);
-        return v == null ? fallback : v;
-    }
-
-    static Boolean bool(ObjectNode o, String field, String param) {
-        JsonNode n = present(o, field);
-        if (n == null) {
-            return null;
-        }
-        if (!n.isBoolean()) {
-            throw ConfigException.invalid(param, param + " must be true or false");
-        }
-        return n.booleanValue();
-    }
-
-    static List<String> strings(ObjectNode o, String field) {
-        JsonNode n = present(o, field);
-        if (n == null) {
-            return null;
-        }
-        if (!n.isArray()) {
-            throw ConfigException.invalid(field, field + " must be an array of strings");
-        }
-        List<String> out = new ArrayList<>(n.size());
-        for (JsonNode item : n.values()) {
-            if (!item.isString()) {
-                throw ConfigException.invalid(field, field + " must be an array of strings");
-            }
-            out.add(item.stringValue());
-        }
-        return out;
-    }
-
-    static Map<String, String> stringMap(ObjectNode o, String field) {
-        JsonNode n = present(o, field);
-        if (n == null) {
-            return null;
-        }
-        if (!n.isObject()) {
-            throw ConfigException.invalid(field, field + " must be an object of strings");
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : n.properties()) {
-            if (!e.getValue().isString()) {
-                throw ConfigException.invalid(field, field + "." + e.getKey() + " must be a string");
-            }
-            out.put(e.getKey(), e.getValue().stringValue());
-        }
-        return out;
-    }
-
-    static ObjectNode object(ObjectNode o, String field) {
-        JsonNode n = present(o, field);
-        if (n == null) {
-            return null;
-        }
-        if (!n.isObject()) {
-            throw ConfigException.invalid(field, field + " must be an object");
-        }
-        return (ObjectNode) n;
+        return SpecJson.string(o.get(field), field);
     }
 
     static Instant instant(ObjectNode o, String field) {
-        String s = string(o, field);
-        if (s == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(s.strip());
-        } catch (DateTimeParseException ex) {
-            throw ConfigException.invalid(
-                    field, field + " must be an ISO-8601 instant with offset, e.g. 2030-01-01T00:00:00Z");
-        }
-    }
-
-    static <E extends Enum<E>> E enumValue(ObjectNode o, String field, Class<E> type) {
-        return parseEnum(string(o, field), field, type);
+        return SpecJson.instant(o.get(field), field);
     }
 
     static <E extends Enum<E>> E parseEnum(String s, String param, Class<E> type) {
-        if (s == null) {
-            return null;
-        }
-        try {
-            return Enum.valueOf(type, s.strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException ex) {
-            List<String> allowed = new ArrayList<>();
-            for (E e : type.getEnumConstants()) {
-                allowed.add(e.name());
-            }
-            throw ConfigException.invalid(param, param + " must be one of " + allowed);
-        }
+        return SpecJson.parseEnum(s, param, type);
     }
 }

@@ -1,60 +1,49 @@
 package dev.relay.gateway.admin;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.relay.gateway.config.ConfigException;
 import dev.relay.gateway.config.KeyRecord;
 import dev.relay.gateway.config.KeySpec;
-import dev.relay.gateway.config.KeyStatus;
+import dev.relay.gateway.config.SpecJson;
 import java.time.Instant;
 import java.util.Set;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Client key JSON. The plaintext {@code key} appears in one response only: the one that created it. */
+/**
+ * Client key JSON, through {@link SpecJson} (see {@link ChannelJson}). The plaintext {@code key} appears in one
+ * response only: the one that created it. {@code statusReason}/{@code statusUntil} are read-only (set by
+ * {@code exhaust} only): a body may carry them and they are ignored.
+ */
 final class KeyJson {
 
-    static final Set<String> WRITABLE =
-            Set.of("name", "groupId", "status", "expiresAt", "rateLimitPerMinute", "managedBy", "externalRef");
-    static final Set<String> CREATE_ONLY = Set.of("key");
-    /** Accepted and ignored; {@code statusReason}/{@code statusUntil} are set by {@code exhaust} only. */
-    static final Set<String> READ_ONLY =
-            Set.of("id", "keyPrefix", "statusReason", "statusUntil", "version", "createdAt", "updatedAt");
+    /** The response's own fields: accepted in a request and ignored. */
+    static final Set<String> READ_ONLY = Set.of("id", "keyPrefix", "version", "createdAt", "updatedAt");
 
     static final Set<String> EXHAUST_FIELDS = Set.of("reason", "until");
 
     private KeyJson() {}
 
     static KeySpec createSpec(ObjectNode body) {
-        AdminJson.rejectUnknown(body, union(WRITABLE, CREATE_ONLY), READ_ONLY, "");
         IdCheck.matches(body, null);
-        return spec(body, AdminJson.string(body, "key"));
+        return SpecJson.read(body, KeySpec.class, SpecJson.Source.API, READ_ONLY);
     }
 
     static KeySpec replaceSpec(ObjectNode body, String pathId) {
-        AdminJson.rejectUnknown(body, union(WRITABLE, CREATE_ONLY), READ_ONLY, "");
+        AdminJson.rejectUnknown(body, SpecJson.fields(KeySpec.class), READ_ONLY, "");
         rejectKey(body);
         IdCheck.matches(body, pathId);
-        return spec(body, null);
+        return SpecJson.read(body, KeySpec.class, SpecJson.Source.API, READ_ONLY);
     }
 
     static KeySpec patched(KeyRecord current, ObjectNode patch) {
-        AdminJson.rejectUnknown(patch, union(WRITABLE, CREATE_ONLY), READ_ONLY, "");
+        AdminJson.rejectUnknown(patch, SpecJson.fields(KeySpec.class), READ_ONLY, "");
         rejectKey(patch);
         IdCheck.matches(patch, current.id());
-        ObjectNode base = AdminJson.MAPPER.valueToTree(view(current, null));
-        base.retain(WRITABLE);
-        return spec((ObjectNode) AdminJson.mergePatch(base, patch), null);
-    }
-
-    private static KeySpec spec(ObjectNode body, String key) {
-        return new KeySpec(
-                AdminJson.string(body, "name"),
-                AdminJson.string(body, "groupId"),
-                AdminJson.enumValue(body, "status", KeyStatus.class),
-                AdminJson.instant(body, "expiresAt"),
-                AdminJson.integer(body, "rateLimitPerMinute"),
-                AdminJson.string(body, "managedBy"),
-                AdminJson.string(body, "externalRef"),
-                key);
+        return SpecJson.read(
+                AdminJson.mergePatch(SpecJson.write(current.spec()), patch),
+                KeySpec.class,
+                SpecJson.Source.API,
+                READ_ONLY);
     }
 
     /** The body of {@code POST /keys/{id}/exhaust}: {@code {"reason": "...", "until": "<instant>" | null}}. */
@@ -77,53 +66,25 @@ final class KeyJson {
         }
     }
 
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        java.util.HashSet<String> s = new java.util.HashSet<>(a);
-        s.addAll(b);
-        return s;
-    }
-
-    record View(
-            String id,
-            String name,
-            String groupId,
-            String keyPrefix,
-            KeyStatus status,
-            String statusReason,
-            Instant statusUntil,
-            Instant expiresAt,
-            Integer rateLimitPerMinute,
-            String managedBy,
-            String externalRef,
-            long version,
-            Instant createdAt,
-            Instant updatedAt,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String key) {
-
+    /** A key as the API returns it; {@link #toString()} never prints the plaintext. */
+    record View(@JsonValue ObjectNode json) {
         @Override
         public String toString() {
-            return "KeyView[id=" + id + ", keyPrefix=" + keyPrefix + ", key=" + (key == null ? "none" : "***") + "]";
+            return "KeyView[id=" + json.path("id").asString() + ", keyPrefix="
+                    + json.path("keyPrefix").asString() + ", key=" + (json.has("key") ? "***" : "none") + "]";
         }
     }
 
     /** {@code plaintext} only in the response that created the key. */
     static View view(KeyRecord r, String plaintext) {
-        KeySpec s = r.spec();
-        return new View(
-                r.id(),
-                s.name(),
-                s.groupId(),
-                r.keyPrefix(),
-                s.status(),
-                s.statusReason(),
-                s.statusUntil(),
-                s.expiresAt(),
-                s.rateLimitPerMinute(),
-                s.managedBy(),
-                s.externalRef(),
-                r.version(),
-                r.createdAt(),
-                r.updatedAt(),
-                plaintext);
+        ObjectNode o = AdminJson.MAPPER.createObjectNode();
+        o.put("id", r.id());
+        o.setAll(SpecJson.write(r.spec()));
+        o.put("keyPrefix", r.keyPrefix());
+        AdminJson.putRowState(o, r.version(), r.createdAt(), r.updatedAt());
+        if (plaintext != null) {
+            o.put("key", plaintext);
+        }
+        return new View(o);
     }
 }

@@ -1,5 +1,6 @@
 package dev.relay.gateway.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.relay.contracts.Protocol;
 import dev.relay.gateway.routing.ChannelCapabilities;
 import dev.relay.gateway.routing.ChannelRoute;
@@ -15,22 +16,33 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The desired state of one upstream channel, validated on construction (each failure names its field).
+ * The desired state of one upstream channel, validated on construction (each failure names its field; an absent
+ * optional field is null here and takes its default).
+ *
+ * <p>This record is the channel's schema: {@link SpecJson} maps its components one to one onto the admin API's JSON
+ * and onto the {@code spec} column of {@code channel}. A new field is a new component (with its check and default
+ * below, and in {@link #withCredential}/{@link #withStatus}); it also reaches the hot path once
+ * {@link SnapshotLoader#route} copies it into {@link ChannelRoute}.
  *
  * @param baseUrl as given (with or without {@code /v1}); the snapshot normalises it
- * @param credential the upstream API key in plaintext, or null on an update that keeps the stored one; never printed
+ * @param credential the upstream API key in plaintext, or null on an update that keeps the stored one; never printed,
+ *     never written as JSON (it is stored sealed, in columns of its own)
  * @param groups group ids allowed to use the channel; empty = every group
+ * @param weight default 1
  */
 public record ChannelSpec(
         String name,
         Protocol protocol,
         String baseUrl,
+
+        @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
         String credential,
+
         List<String> models,
         Map<String, String> modelMapping,
         List<String> groups,
         int priority,
-        int weight,
+        Integer weight,
         Map<String, String> extraHeaders,
         Integer connectTimeoutMs,
         Integer firstByteTimeoutMs,
@@ -63,6 +75,7 @@ public record ChannelSpec(
         }
         modelMapping = checkMapping(modelMapping, models);
         groups = Checks.names(groups, "groups", false);
+        weight = weight == null ? 1 : weight;
         if (weight <= 0 || weight > MAX_WEIGHT) {
             throw ConfigException.invalid("weight", "weight must be between 1 and " + MAX_WEIGHT);
         }

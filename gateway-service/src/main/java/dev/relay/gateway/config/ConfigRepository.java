@@ -1,10 +1,6 @@
 package dev.relay.gateway.config;
 
-import dev.relay.contracts.Protocol;
 import dev.relay.contracts.SealedSecret;
-import dev.relay.gateway.routing.ChannelCapabilities;
-import dev.relay.gateway.routing.ChannelStatus;
-import dev.relay.gateway.translate.UpstreamDialect;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -21,25 +17,33 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
-/** SQL over the {@code gateway} config tables. Callers own the transaction. */
+/**
+ * SQL over the {@code gateway} config tables. Callers own the transaction.
+ *
+ * <p>A row keeps its spec (a {@link ChannelSpec}, {@link GroupSpec} or {@link KeySpec}) in the jsonb column
+ * {@code spec}, written and read by {@link SpecJson}; only the spec fields the database constrains, finds or joins by,
+ * and the status the gateway itself sets, have columns of their own (the {@code *_COLUMN_FIELDS} below; they are left
+ * out of {@code spec}). So a field added to a spec record is stored without a change here or a migration.
+ */
 public class ConfigRepository {
 
-    private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
-    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
-    private static final TypeReference<Map<String, Boolean>> BOOLEAN_MAP = new TypeReference<>() {};
-
-    private static final String CHANNEL_COLUMNS = "id, name, protocol, base_url, credential_ciphertext,"
-            + " credential_key_id, credential_fingerprint, models, model_mapping, groups, priority, weight,"
-            + " extra_headers, connect_timeout_ms, first_byte_timeout_ms, total_timeout_ms, capabilities, dialect,"
-            + " status, status_reason, managed_by, external_ref, version, created_at, updated_at";
+    private static final String CHANNEL_COLUMNS = "id, name, status, status_reason, managed_by, external_ref, spec,"
+            + " credential_ciphertext, credential_key_id, credential_fingerprint, version, created_at, updated_at";
     private static final String GROUP_COLUMNS =
-            "id, name, models, status, managed_by, external_ref, version, created_at, updated_at";
-    private static final String KEY_COLUMNS = "id, group_id, name, key_hash, key_prefix, status, status_reason,"
-            + " status_until, expires_at, rate_limit_per_minute, managed_by, external_ref, version, created_at,"
-            + " updated_at";
+            "id, name, status, managed_by, external_ref, spec, version, created_at, updated_at";
+    private static final String KEY_COLUMNS = "id, group_id, name, status, status_reason, status_until, managed_by,"
+            + " external_ref, spec, key_hash, key_prefix, version, created_at, updated_at";
+
+    /** The spec fields with a column of their own (same name in snake case), left out of the {@code spec} column. */
+    static final List<String> CHANNEL_COLUMN_FIELDS =
+            List.of("name", "status", "statusReason", "managedBy", "externalRef");
+
+    static final List<String> GROUP_COLUMN_FIELDS = List.of("name", "status", "managedBy", "externalRef");
+    static final List<String> KEY_COLUMN_FIELDS =
+            List.of("groupId", "name", "status", "statusReason", "statusUntil", "managedBy", "externalRef");
 
     private static final Logger log = LoggerFactory.getLogger(ConfigRepository.class);
 
@@ -180,10 +184,16 @@ public class ConfigRepository {
     public List<ChannelRecord> listChannels(ConfigFilter f) {
         Where w = where(f);
         if (f.groupId() != null) {
-            w.add("groups @> CAST(:groupJson AS jsonb)", "groupJson", json.writeValueAsString(List.of(f.groupId())));
+            w.add(
+                    "spec -> 'groups' @> CAST(:groupJson AS jsonb)",
+                    "groupJson",
+                    json.writeValueAsString(List.of(f.groupId())));
         }
         if (f.model() != null) {
-            w.add("models @> CAST(:modelJson AS jsonb)", "modelJson", json.writeValueAsString(List.of(f.model())));
+            w.add(
+                    "spec -> 'models' @> CAST(:modelJson AS jsonb)",
+                    "modelJson",
+                    json.writeValueAsString(List.of(f.model())));
         }
         return w
                 .bind(jdbc.sql("SELECT " + CHANNEL_COLUMNS + " FROM channel" + w + " ORDER BY created_at, id"))
@@ -196,7 +206,7 @@ public class ConfigRepository {
 
     /** Channels whose allowed groups name this group. */
     public List<String> channelsRestrictedTo(String groupId) {
-        return jdbc.sql("SELECT id FROM channel WHERE groups @> CAST(:g AS jsonb) ORDER BY id")
+        return jdbc.sql("SELECT id FROM channel WHERE spec -> 'groups' @> CAST(:g AS jsonb) ORDER BY id")
                 .param("g", json.writeValueAsString(List.of(groupId)))
                 .query(String.class)
                 .list();
@@ -204,31 +214,20 @@ public class ConfigRepository {
 
     public void insertChannel(ChannelRecord r) {
         bindChannel(
-                        jdbc.sql("INSERT INTO channel (" + CHANNEL_COLUMNS + ") VALUES (:id, :name, :protocol,"
-                                + " :baseUrl, :ciphertext, :keyId, :fingerprint, CAST(:models AS jsonb),"
-                                + " CAST(:modelMapping AS jsonb), CAST(:groups AS jsonb), :priority, :weight,"
-                                + " CAST(:extraHeaders AS jsonb), :connectTimeoutMs, :firstByteTimeoutMs,"
-                                + " :totalTimeoutMs, CAST(:capabilities AS jsonb), CAST(:dialect AS jsonb), :status, :statusReason,"
-                                + " :managedBy, :externalRef, :version, :createdAt, :updatedAt)"),
+                        jdbc.sql("INSERT INTO channel (" + CHANNEL_COLUMNS + ") VALUES (:id, :name, :status,"
+                                + " :statusReason, :managedBy, :externalRef, CAST(:spec AS jsonb), :ciphertext,"
+                                + " :keyId, :fingerprint, :version, :createdAt, :updatedAt)"),
                         r)
                 .update();
     }
 
     public void updateChannel(ChannelRecord r) {
         bindChannel(
-                        jdbc.sql("UPDATE channel SET name = :name, protocol = :protocol, base_url = :baseUrl,"
+                        jdbc.sql("UPDATE channel SET name = :name, status = :status, status_reason = :statusReason,"
+                                + " managed_by = :managedBy, external_ref = :externalRef, spec = CAST(:spec AS jsonb),"
                                 + " credential_ciphertext = :ciphertext, credential_key_id = :keyId,"
-                                + " credential_fingerprint = :fingerprint, models = CAST(:models AS jsonb),"
-                                + " model_mapping = CAST(:modelMapping AS jsonb), groups = CAST(:groups AS jsonb),"
-                                + " priority = :priority, weight = :weight,"
-                                + " extra_headers = CAST(:extraHeaders AS jsonb),"
-                                + " connect_timeout_ms = :connectTimeoutMs,"
-                                + " first_byte_timeout_ms = :firstByteTimeoutMs,"
-                                + " total_timeout_ms = :totalTimeoutMs, capabilities = CAST(:capabilities AS jsonb),"
-                                + " dialect = CAST(:dialect AS jsonb),"
-                                + " status = :status, status_reason = :statusReason, managed_by = :managedBy,"
-                                + " external_ref = :externalRef, version = :version, updated_at = :updatedAt"
-                                + " WHERE id = :id"),
+                                + " credential_fingerprint = :fingerprint, version = :version,"
+                                + " updated_at = :updatedAt WHERE id = :id"),
                         r)
                 .update();
     }
@@ -241,26 +240,14 @@ public class ConfigRepository {
         ChannelSpec c = r.spec();
         return s.param("id", r.id())
                 .param("name", c.name())
-                .param("protocol", c.protocol().name())
-                .param("baseUrl", c.baseUrl())
-                .param("ciphertext", r.credential().ciphertext())
-                .param("keyId", r.credential().keyId())
-                .param("fingerprint", r.credential().fingerprint())
-                .param("models", json.writeValueAsString(c.models()))
-                .param("modelMapping", json.writeValueAsString(c.modelMapping()))
-                .param("groups", json.writeValueAsString(c.groups()))
-                .param("priority", c.priority())
-                .param("weight", c.weight())
-                .param("extraHeaders", json.writeValueAsString(c.extraHeaders()))
-                .param("connectTimeoutMs", c.connectTimeoutMs(), java.sql.Types.INTEGER)
-                .param("firstByteTimeoutMs", c.firstByteTimeoutMs(), java.sql.Types.INTEGER)
-                .param("totalTimeoutMs", c.totalTimeoutMs(), java.sql.Types.INTEGER)
-                .param("capabilities", json.writeValueAsString(capabilitiesMap(c.capabilities())))
-                .param("dialect", json.writeValueAsString(dialectMap(c.dialect())))
                 .param("status", c.status().name())
                 .param("statusReason", c.statusReason(), java.sql.Types.VARCHAR)
                 .param("managedBy", c.managedBy(), java.sql.Types.VARCHAR)
                 .param("externalRef", c.externalRef(), java.sql.Types.VARCHAR)
+                .param("spec", specColumn(c, CHANNEL_COLUMN_FIELDS))
+                .param("ciphertext", r.credential().ciphertext())
+                .param("keyId", r.credential().keyId())
+                .param("fingerprint", r.credential().fingerprint())
                 .param("version", r.version())
                 .param("createdAt", Timestamp.from(r.createdAt()))
                 .param("updatedAt", Timestamp.from(r.updatedAt()));
@@ -306,29 +293,9 @@ public class ConfigRepository {
 
     private ChannelRecord channelRow(ResultSet rs) throws SQLException {
         String keyId = rs.getString("credential_key_id");
-        ChannelSpec spec = new ChannelSpec(
-                rs.getString("name"),
-                Protocol.valueOf(rs.getString("protocol")),
-                rs.getString("base_url"),
-                null,
-                json.readValue(rs.getString("models"), STRING_LIST),
-                json.readValue(rs.getString("model_mapping"), STRING_MAP),
-                json.readValue(rs.getString("groups"), STRING_LIST),
-                rs.getInt("priority"),
-                rs.getInt("weight"),
-                json.readValue(rs.getString("extra_headers"), STRING_MAP),
-                (Integer) rs.getObject("connect_timeout_ms"),
-                (Integer) rs.getObject("first_byte_timeout_ms"),
-                (Integer) rs.getObject("total_timeout_ms"),
-                capabilities(json.readValue(rs.getString("capabilities"), BOOLEAN_MAP)),
-                dialect(json.readValue(rs.getString("dialect"), STRING_MAP)),
-                ChannelStatus.valueOf(rs.getString("status")),
-                rs.getString("status_reason"),
-                rs.getString("managed_by"),
-                rs.getString("external_ref"));
         return new ChannelRecord(
                 rs.getString("id"),
-                spec,
+                spec(rs, ChannelSpec.class, CHANNEL_COLUMN_FIELDS),
                 new SealedSecret(
                         keyId == null ? defaultKeyId : keyId,
                         rs.getString("credential_ciphertext"),
@@ -336,52 +303,6 @@ public class ConfigRepository {
                 rs.getLong("version"),
                 instant(rs, "created_at"),
                 instant(rs, "updated_at"));
-    }
-
-    static Map<String, Boolean> capabilitiesMap(ChannelCapabilities c) {
-        Map<String, Boolean> m = new LinkedHashMap<>();
-        m.put("chat", c.chat());
-        m.put("streaming", c.streaming());
-        m.put("tools", c.tools());
-        m.put("vision", c.vision());
-        m.put("embeddings", c.embeddings());
-        m.put("responses", c.responses());
-        m.put("toolEmulation", c.toolEmulation());
-        m.put("imageFallback", c.imageFallback());
-        return m;
-    }
-
-    static Map<String, String> dialectMap(UpstreamDialect d) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("reasoning", d.reasoning().wireName());
-        m.put("systemMessages", d.systemMessages().wireName());
-        return m;
-    }
-
-    /** A stored dialect; a value this version does not know is a config error (the row is skipped and logged). */
-    static UpstreamDialect dialect(Map<String, String> m) {
-        try {
-            String reasoning = m.get("reasoning");
-            String system = m.get("systemMessages");
-            return new UpstreamDialect(
-                    reasoning == null ? null : UpstreamDialect.Reasoning.fromWire(reasoning),
-                    system == null ? null : UpstreamDialect.SystemMessages.fromWire(system));
-        } catch (IllegalArgumentException ex) {
-            throw ConfigException.invalid("dialect", "unknown dialect value in " + m);
-        }
-    }
-
-    static ChannelCapabilities capabilities(Map<String, Boolean> m) {
-        ChannelCapabilities d = ChannelCapabilities.DEFAULT;
-        return new ChannelCapabilities(
-                m.getOrDefault("chat", d.chat()),
-                m.getOrDefault("streaming", d.streaming()),
-                m.getOrDefault("tools", d.tools()),
-                m.getOrDefault("vision", d.vision()),
-                m.getOrDefault("embeddings", d.embeddings()),
-                m.getOrDefault("responses", d.responses()),
-                m.getOrDefault("toolEmulation", d.toolEmulation()),
-                m.getOrDefault("imageFallback", d.imageFallback()));
     }
 
     // ---- groups ------------------------------------------------------------------------------------------------
@@ -432,8 +353,8 @@ public class ConfigRepository {
 
     public void insertGroup(GroupRecord r) {
         bindGroup(
-                        jdbc.sql("INSERT INTO client_group (" + GROUP_COLUMNS + ") VALUES (:id, :name,"
-                                + " CAST(:models AS jsonb), :status, :managedBy, :externalRef, :version, :createdAt,"
+                        jdbc.sql("INSERT INTO client_group (" + GROUP_COLUMNS + ") VALUES (:id, :name, :status,"
+                                + " :managedBy, :externalRef, CAST(:spec AS jsonb), :version, :createdAt,"
                                 + " :updatedAt)"),
                         r)
                 .update();
@@ -441,9 +362,9 @@ public class ConfigRepository {
 
     public void updateGroup(GroupRecord r) {
         bindGroup(
-                        jdbc.sql("UPDATE client_group SET name = :name, models = CAST(:models AS jsonb),"
-                                + " status = :status, managed_by = :managedBy, external_ref = :externalRef,"
-                                + " version = :version, updated_at = :updatedAt WHERE id = :id"),
+                        jdbc.sql("UPDATE client_group SET name = :name, status = :status, managed_by = :managedBy,"
+                                + " external_ref = :externalRef, spec = CAST(:spec AS jsonb), version = :version,"
+                                + " updated_at = :updatedAt WHERE id = :id"),
                         r)
                 .update();
     }
@@ -466,10 +387,10 @@ public class ConfigRepository {
         GroupSpec g = r.spec();
         return s.param("id", r.id())
                 .param("name", g.name())
-                .param("models", json.writeValueAsString(g.models()))
                 .param("status", g.status().name())
                 .param("managedBy", g.managedBy(), java.sql.Types.VARCHAR)
                 .param("externalRef", g.externalRef(), java.sql.Types.VARCHAR)
+                .param("spec", specColumn(g, GROUP_COLUMN_FIELDS))
                 .param("version", r.version())
                 .param("createdAt", Timestamp.from(r.createdAt()))
                 .param("updatedAt", Timestamp.from(r.updatedAt()));
@@ -478,12 +399,7 @@ public class ConfigRepository {
     private GroupRecord groupRow(ResultSet rs) throws SQLException {
         return new GroupRecord(
                 rs.getString("id"),
-                new GroupSpec(
-                        rs.getString("name"),
-                        json.readValue(rs.getString("models"), STRING_LIST),
-                        EntryStatus.valueOf(rs.getString("status")),
-                        rs.getString("managed_by"),
-                        rs.getString("external_ref")),
+                spec(rs, GroupSpec.class, GROUP_COLUMN_FIELDS),
                 rs.getLong("version"),
                 instant(rs, "created_at"),
                 instant(rs, "updated_at"));
@@ -532,9 +448,8 @@ public class ConfigRepository {
     public void insertKey(KeyRecord r) {
         bindKey(
                         jdbc.sql("INSERT INTO client_key (" + KEY_COLUMNS + ") VALUES (:id, :groupId, :name,"
-                                + " :keyHash, :keyPrefix, :status, :statusReason, :statusUntil, :expiresAt,"
-                                + " :rateLimitPerMinute, :managedBy, :externalRef, :version, :createdAt,"
-                                + " :updatedAt)"),
+                                + " :status, :statusReason, :statusUntil, :managedBy, :externalRef,"
+                                + " CAST(:spec AS jsonb), :keyHash, :keyPrefix, :version, :createdAt, :updatedAt)"),
                         r)
                 .update();
     }
@@ -543,8 +458,8 @@ public class ConfigRepository {
         bindKey(
                         jdbc.sql("UPDATE client_key SET group_id = :groupId, name = :name, status = :status,"
                                 + " status_reason = :statusReason, status_until = :statusUntil,"
-                                + " expires_at = :expiresAt, rate_limit_per_minute = :rateLimitPerMinute,"
-                                + " managed_by = :managedBy, external_ref = :externalRef, version = :version,"
+                                + " managed_by = :managedBy, external_ref = :externalRef,"
+                                + " spec = CAST(:spec AS jsonb), version = :version,"
                                 + " updated_at = :updatedAt WHERE id = :id AND key_hash = :keyHash"),
                         r)
                 .update();
@@ -567,13 +482,9 @@ public class ConfigRepository {
                         "statusUntil",
                         k.statusUntil() == null ? null : Timestamp.from(k.statusUntil()),
                         java.sql.Types.TIMESTAMP)
-                .param(
-                        "expiresAt",
-                        k.expiresAt() == null ? null : Timestamp.from(k.expiresAt()),
-                        java.sql.Types.TIMESTAMP)
-                .param("rateLimitPerMinute", k.rateLimitPerMinute(), java.sql.Types.INTEGER)
                 .param("managedBy", k.managedBy(), java.sql.Types.VARCHAR)
                 .param("externalRef", k.externalRef(), java.sql.Types.VARCHAR)
+                .param("spec", specColumn(k, KEY_COLUMN_FIELDS))
                 .param("version", r.version())
                 .param("createdAt", Timestamp.from(r.createdAt()))
                 .param("updatedAt", Timestamp.from(r.updatedAt()));
@@ -582,17 +493,7 @@ public class ConfigRepository {
     private KeyRecord keyRow(ResultSet rs) throws SQLException {
         return new KeyRecord(
                 rs.getString("id"),
-                new KeySpec(
-                        rs.getString("name"),
-                        rs.getString("group_id"),
-                        KeyStatus.valueOf(rs.getString("status")),
-                        rs.getString("status_reason"),
-                        instant(rs, "status_until"),
-                        instant(rs, "expires_at"),
-                        (Integer) rs.getObject("rate_limit_per_minute"),
-                        rs.getString("managed_by"),
-                        rs.getString("external_ref"),
-                        null),
+                spec(rs, KeySpec.class, KEY_COLUMN_FIELDS),
                 rs.getString("key_prefix"),
                 HexFormat.of().formatHex(rs.getBytes("key_hash")),
                 rs.getLong("version"),
@@ -601,6 +502,38 @@ public class ConfigRepository {
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------
+
+    /** The {@code spec} column's JSON: the spec without the fields that have columns of their own. */
+    private String specColumn(Record spec, List<String> columnFields) {
+        return json.writeValueAsString(SpecJson.write(spec).remove(columnFields));
+    }
+
+    /**
+     * A row's spec: the {@code spec} column with the column fields put back (column {@code snake_case} of each field,
+     * timestamps as ISO-8601), validated by the spec's constructor; an invalid row is a {@link ConfigException}.
+     */
+    private <S extends Record> S spec(ResultSet rs, Class<S> type, List<String> columnFields) throws SQLException {
+        if (!(json.readTree(rs.getString("spec")) instanceof ObjectNode doc)) {
+            throw ConfigException.invalid("spec", "the spec column does not hold a JSON object");
+        }
+        for (String field : columnFields) {
+            Object value = rs.getObject(COLUMN_OF.get(field));
+            doc.put(field, value instanceof Timestamp t ? t.toInstant().toString() : (String) value);
+        }
+        return SpecJson.read(doc, type, SpecJson.Source.STORAGE, Set.of());
+    }
+
+    /** {@code statusReason} -> {@code status_reason}. */
+    static String column(String field) {
+        return field.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The column of every column field. */
+    private static final Map<String, String> COLUMN_OF = java.util.stream.Stream.of(
+                    CHANNEL_COLUMN_FIELDS, GROUP_COLUMN_FIELDS, KEY_COLUMN_FIELDS)
+            .flatMap(List::stream)
+            .distinct()
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(f -> f, ConfigRepository::column));
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
         Timestamp t = rs.getTimestamp(column);

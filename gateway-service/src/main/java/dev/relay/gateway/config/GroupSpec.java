@@ -3,7 +3,8 @@ package dev.relay.gateway.config;
 import java.util.List;
 
 /**
- * The desired state of one client group.
+ * The desired state of one client group. This record is the group's schema: {@link SpecJson} maps its components one
+ * to one onto the admin API's JSON and onto the {@code spec} column of {@code client_group} (see {@link ChannelSpec}).
  *
  * @param models public model names its keys may use; {@code ["*"]} = every routed model
  */

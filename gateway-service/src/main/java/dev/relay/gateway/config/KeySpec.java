@@ -1,13 +1,15 @@
 package dev.relay.gateway.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * The desired state of one client key.
+ * The desired state of one client key. This record is the key's schema: {@link SpecJson} maps its components one to
+ * one onto the admin API's JSON and onto the {@code spec} column of {@code client_key} (see {@link ChannelSpec}).
  *
  * @param statusReason why the key is {@link KeyStatus#EXHAUSTED} (what it used up, e.g. "monthly token budget"); null
- *     for every other status
+ *     for every other status. Set by {@link #exhausted} only: read-only in the admin API, as is {@code statusUntil}
  * @param statusUntil when an exhausted key's budget resets (the edge lets it through again from then on, even before
  *     accounting restores it); null = no known reset, and null for every other status
  * @param key a caller-supplied plaintext key (at least {@value #MIN_SUPPLIED_KEY_LENGTH} characters) on creation, or
@@ -17,12 +19,19 @@ public record KeySpec(
         String name,
         String groupId,
         KeyStatus status,
+
+        @JsonProperty(access = JsonProperty.Access.READ_ONLY)
         String statusReason,
+
+        @JsonProperty(access = JsonProperty.Access.READ_ONLY)
         Instant statusUntil,
+
         Instant expiresAt,
         Integer rateLimitPerMinute,
         String managedBy,
         String externalRef,
+
+        @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
         String key) {
 
     public static final int MIN_SUPPLIED_KEY_LENGTH = 32;

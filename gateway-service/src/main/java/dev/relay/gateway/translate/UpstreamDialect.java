@@ -1,5 +1,6 @@
 package dev.relay.gateway.translate;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -34,6 +35,7 @@ public record UpstreamDialect(Reasoning reasoning, SystemMessages systemMessages
         /** vLLM / SGLang serving a hybrid-thinking model: {@code chat_template_kwargs: {"enable_thinking": bool}}. */
         CHAT_TEMPLATE_KWARGS;
 
+        @JsonValue
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);
         }
@@ -54,6 +56,7 @@ public record UpstreamDialect(Reasoning reasoning, SystemMessages systemMessages
          */
         LEADING;
 
+        @JsonValue
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);
         }

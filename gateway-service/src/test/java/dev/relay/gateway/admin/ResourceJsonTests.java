@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.relay.contracts.Protocol;
 import dev.relay.contracts.SecretBox;
+import dev.relay.contracts.SpecHash;
 import dev.relay.gateway.config.ChannelRecord;
 import dev.relay.gateway.config.ChannelSpec;
 import dev.relay.gateway.config.ConfigException;
+import dev.relay.gateway.config.GroupRecord;
+import dev.relay.gateway.config.GroupSpec;
 import dev.relay.gateway.config.KeyRecord;
 import dev.relay.gateway.config.KeySpec;
 import dev.relay.gateway.config.KeyStatus;
@@ -15,6 +18,7 @@ import dev.relay.gateway.routing.ChannelStatus;
 import java.time.Instant;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 class ResourceJsonTests {
@@ -84,6 +88,56 @@ class ResourceJsonTests {
         assertThat(patched.statusReason()).isNull();
         assertThat(patched.credential()).isNull();
         assertThat(patched.models()).containsExactly("m");
+    }
+
+    /**
+     * The views as the admin API returned them before specs were mapped by SpecJson (field names, values, nulls
+     * included): what the control plane reads and what {@link SpecHash} hashes.
+     */
+    @Test
+    void theViewsKeepTheirFieldsAndValuesAndSoTheirSpecHash() {
+        ChannelSpec spec = ChannelJson.spec(
+                obj(minimal(", \"groups\":[\"grp_1\"], \"capabilities\":{\"responses\":true},"
+                        + " \"dialect\":{\"reasoning\":\"reasoning_effort\"}, \"managedBy\":\"ops\"")),
+                null);
+        var sealed = BOX.seal("sk-1");
+        ChannelRecord channel = new ChannelRecord("ch_1", spec.withCredential(null), sealed, 3, T, T);
+        String expected = "{\"id\":\"ch_1\",\"name\":\"c\",\"protocol\":\"OPENAI\",\"baseUrl\":\"https://x.example\","
+                + "\"apiBase\":\"https://x.example/v1\",\"credentialFingerprint\":\"" + sealed.fingerprint() + "\","
+                + "\"models\":[\"m\"],\"modelMapping\":{},\"groups\":[\"grp_1\"],\"priority\":0,\"weight\":1,"
+                + "\"extraHeaders\":{},\"connectTimeoutMs\":null,\"firstByteTimeoutMs\":null,\"totalTimeoutMs\":null,"
+                + "\"capabilities\":{\"chat\":true,\"streaming\":true,\"tools\":true,\"vision\":true,\"embeddings\":true,"
+                + "\"responses\":true,\"toolEmulation\":false,\"imageFallback\":false},"
+                + "\"dialect\":{\"reasoning\":\"reasoning_effort\",\"systemMessages\":\"inline\"},"
+                + "\"status\":\"ENABLED\",\"statusReason\":null,\"managedBy\":\"ops\",\"externalRef\":null,"
+                + "\"version\":3,\"createdAt\":\"2030-01-01T00:00:00Z\",\"updatedAt\":\"2030-01-01T00:00:00Z\"}";
+        assertSameView(ChannelJson.view(channel), expected);
+
+        GroupRecord group =
+                new GroupRecord("grp_1", new GroupSpec("g", java.util.List.of("*"), null, "ops", "g1"), 2, T, T);
+        assertSameView(
+                GroupJson.view(group),
+                "{\"id\":\"grp_1\",\"name\":\"g\",\"models\":[\"*\"],\"status\":\"ENABLED\",\"managedBy\":\"ops\","
+                        + "\"externalRef\":\"g1\",\"version\":2,\"createdAt\":\"2030-01-01T00:00:00Z\","
+                        + "\"updatedAt\":\"2030-01-01T00:00:00Z\"}");
+
+        KeyRecord key = new KeyRecord(
+                "key_1", new KeySpec("k", "grp_1", null, T, 60, null, null, null), "rk-abc", "00", 1, T, T);
+        assertSameView(
+                KeyJson.view(key, "rk-plain"),
+                "{\"id\":\"key_1\",\"name\":\"k\",\"groupId\":\"grp_1\",\"keyPrefix\":\"rk-abc\","
+                        + "\"status\":\"ENABLED\",\"statusReason\":null,\"statusUntil\":null,"
+                        + "\"expiresAt\":\"2030-01-01T00:00:00Z\",\"rateLimitPerMinute\":60,\"managedBy\":null,"
+                        + "\"externalRef\":null,\"version\":1,\"createdAt\":\"2030-01-01T00:00:00Z\","
+                        + "\"updatedAt\":\"2030-01-01T00:00:00Z\",\"key\":\"rk-plain\"}");
+        assertThat(KeyJson.view(key, "rk-plain").toString()).doesNotContain("rk-plain");
+    }
+
+    private static void assertSameView(Object view, String expected) {
+        JsonNode written = AdminJson.MAPPER.readTree(AdminJson.write(view));
+        JsonNode old = AdminJson.MAPPER.readTree(expected);
+        assertThat(written).isEqualTo(old);
+        assertThat(SpecHash.of(written)).isEqualTo(SpecHash.of(old));
     }
 
     @Test

@@ -6,12 +6,16 @@ import dev.relay.contracts.Protocol;
 import dev.relay.gateway.routing.ChannelCapabilities;
 import dev.relay.gateway.routing.ChannelStatus;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 class ChannelSpecTests {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Test
     void acceptsABaseUrlWithOrWithoutTheVersionPath() {
@@ -69,26 +73,8 @@ class ChannelSpecTests {
     @Test
     void neverEchoesTheCredentialInAnErrorOrInToString() {
         String secret = "sk-live secret with space";
-        ConfigException ex = catchInvalid(() -> new ChannelSpec(
-                "n",
-                Protocol.OPENAI,
-                "https://x.example",
-                secret,
-                List.of("m"),
-                Map.of(),
-                List.of(),
-                0,
-                1,
-                Map.of(),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null));
+        ConfigException ex = catchInvalid(() -> ConfigFixtures.channel("{\"name\": \"n\", \"protocol\": \"OPENAI\","
+                + " \"baseUrl\": \"https://x.example\", \"credential\": \"" + secret + "\", \"models\": [\"m\"]}"));
         assertThat(ex.param()).isEqualTo("credential");
         assertThat(ex.getMessage()).doesNotContain("secret");
         assertThat(ConfigFixtures.deepSeekChannel().toString()).doesNotContain("sk-deepseek-secret");
@@ -155,26 +141,7 @@ class ChannelSpecTests {
     }
 
     private static ChannelSpec channel(String baseUrl, Map<String, String> headers) {
-        return new ChannelSpec(
-                "n",
-                Protocol.OPENAI,
-                baseUrl,
-                "sk-1",
-                List.of("m"),
-                Map.of(),
-                List.of(),
-                0,
-                1,
-                headers,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+        return spec("n", Protocol.OPENAI, baseUrl, List.of("m"), Map.of(), 1, null, headers);
     }
 
     private static ChannelSpec spec(
@@ -185,26 +152,30 @@ class ChannelSpecTests {
             Map<String, String> mapping,
             int weight,
             String externalRef) {
-        return new ChannelSpec(
-                name,
-                protocol,
-                baseUrl,
-                "sk-1",
-                models,
-                mapping,
-                List.of(),
-                0,
-                weight,
-                Map.of(),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                externalRef);
+        return spec(name, protocol, baseUrl, models, mapping, weight, externalRef, Map.of());
+    }
+
+    /** Built from JSON, as the admin API does: no change here when the spec gains a field. */
+    private static ChannelSpec spec(
+            String name,
+            Protocol protocol,
+            String baseUrl,
+            List<String> models,
+            Map<String, String> mapping,
+            int weight,
+            String externalRef,
+            Map<String, String> headers) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("name", name);
+        fields.put("protocol", protocol);
+        fields.put("baseUrl", baseUrl);
+        fields.put("credential", "sk-1");
+        fields.put("models", models);
+        fields.put("modelMapping", mapping);
+        fields.put("weight", weight);
+        fields.put("extraHeaders", headers);
+        fields.put("externalRef", externalRef);
+        return ConfigFixtures.spec(JSON.valueToTree(fields), ChannelSpec.class);
     }
 
     private static void assertInvalid(ThrowingCallable call, String param) {
