@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.HttpProtocol;
@@ -25,6 +26,8 @@ public class UpstreamClient {
     private final HttpClient plain;
     private final HttpClient tls;
     private final ConnectionProvider provider;
+    private final Map<Duration, HttpClient> plainByConnectTimeout = new ConcurrentHashMap<>();
+    private final Map<Duration, HttpClient> tlsByConnectTimeout = new ConcurrentHashMap<>();
 
     public UpstreamClient(int maxConnections, Duration acquireTimeout, Duration maxIdle) {
         this.provider = ConnectionProvider.builder("relay-upstream")
@@ -48,10 +51,14 @@ public class UpstreamClient {
         String url = channel.apiBase() + path;
         HttpClient client = url.startsWith("https:") ? tls : plain;
         if (channel.connectTimeout() != null) {
-            client = client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
-                    channel.connectTimeout().toMillis());
+            client = withConnectTimeout(client, channel.connectTimeout());
         }
-        return client.headers(h -> {
+        // headers are set on the request itself: HttpClient.headers(...) would copy the client's whole configuration
+        // once more for every request
+        return client.post()
+                .uri(url)
+                .send((req, out) -> {
+                    HttpHeaders h = req.requestHeaders();
                     h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
                     h.set(HttpHeaderNames.ACCEPT, stream ? "text/event-stream" : "application/json");
                     h.set(HttpHeaderNames.USER_AGENT, "relay-gateway/0.1");
@@ -70,13 +77,25 @@ public class UpstreamClient {
                     for (Map.Entry<String, String> e : channel.extraHeaders().entrySet()) {
                         h.set(e.getKey(), e.getValue());
                     }
+                    return out.sendByteArray(Mono.just(body));
                 })
-                .post()
-                .uri(url)
-                .send((req, out) -> out.sendByteArray(Mono.just(body)))
                 .response((resp, bytes) -> Flux.<Object>just(
                                 new Head(resp.status().code(), resp.responseHeaders()))
                         .concatWith(bytes.asByteArray()));
+    }
+
+    /** One client per distinct connect timeout (channels share a handful), built once instead of per request. */
+    private HttpClient withConnectTimeout(HttpClient client, Duration timeout) {
+        Map<Duration, HttpClient> cache = client == tls ? tlsByConnectTimeout : plainByConnectTimeout;
+        HttpClient c = cache.get(timeout);
+        if (c == null) {
+            if (cache.size() >= 64) { // operator-chosen values; bounded all the same
+                return client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis());
+            }
+            c = cache.computeIfAbsent(
+                    timeout, t -> client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) t.toMillis()));
+        }
+        return c;
     }
 
     public void dispose() {
