@@ -462,10 +462,26 @@ def class_histogram(cfg, pid, top=20):
     return rows[:top + 1]
 
 
+def native_memory(cfg, pid):
+    """Committed memory by JVM area (jcmd VM.native_memory summary) when the gateway runs with
+    -XX:NativeMemoryTracking=summary (BENCH_GW_JVM_OPTS); empty otherwise."""
+    jcmd = os.path.join(cfg["java_home"], "bin", "jcmd")
+    try:
+        out = subprocess.run([jcmd, str(pid), "VM.native_memory", "summary", "scale=MB"], capture_output=True,
+                             text=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    areas = {}
+    for m in re.finditer(r"^(?:-\s+)?([A-Za-z][A-Za-z /]+?) \(reserved=\d+MB, committed=(\d+)MB\)", out, re.M):
+        areas[m.group(1).strip()] = int(m.group(2))
+    return areas
+
+
 def hold_test(cfg, gw, n, hold_s):
     """Opens n slow streams through the gateway and samples its RSS while they are all open."""
     pid = gw.pid
     live_before = live_heap_mb(cfg, pid)
+    histogram_before = class_histogram(cfg, pid, top=100000)
     base_rss = rss_kb([pid]) / 1024
     base_threads = proc_status(pid, "Threads")
     cmd = [cfg["streamc"], "--hold", "-p", str(gw.port), "-b", body_file(cfg, "bench-hold", True), "-c", str(n),
@@ -507,7 +523,14 @@ def hold_test(cfg, gw, n, hold_s):
             break
     upstream_conns = established_to(cfg["sim_port"])
     live_open = live_heap_mb(cfg, pid) if all_open_at is not None else None
-    histogram = class_histogram(cfg, pid) if all_open_at is not None else []
+    histogram = class_histogram(cfg, pid, top=100000) if all_open_at is not None else []
+    before = {r["class"]: r for r in histogram_before}
+    per_stream = sorted(({"class": r["class"],
+                          "bytes_per_stream": (r["bytes"] - before.get(r["class"], {}).get("bytes", 0)) / n,
+                          "instances_per_stream": (r["instances"] - before.get(r["class"], {}).get("instances", 0)) / n}
+                         for r in histogram), key=lambda r: -r["bytes_per_stream"])[:25]
+    histogram = histogram[:21]
+    nmt = native_memory(cfg, pid) if all_open_at is not None else {}
     threads = proc_status(pid, "Threads")
     fds = fd_count(pid)
     sim_rss = rss_kb([cfg["sim_pid"]]) / 1024
@@ -540,6 +563,8 @@ def hold_test(cfg, gw, n, hold_s):
         if live_open is not None and live_before is not None else None,
         "ulimit_n": resource.getrlimit(resource.RLIMIT_NOFILE)[0],
         "gateway_heap_histogram_while_open": histogram,
+        "gateway_heap_per_stream_by_class": per_stream,
+        "gateway_native_memory_committed_mb_while_open": nmt,
     }
     return res
 
@@ -820,6 +845,14 @@ def print_table(points, hold, checks, meta):
               f"with the streams open {hold['gateway_live_heap_open_mb']:.0f} MB "
               f"(≈ {hold['gateway_live_heap_per_stream_kb']:.1f} KB per open stream); "
               f"simulator RSS {hold['sim_rss_while_open_mb']:.0f} MB\n")
+        if hold.get("gateway_heap_per_stream_by_class"):
+            w("  heap per open stream by class (bytes, after a full GC, open − before): " + ", ".join(
+                f"{r['class'].rsplit('.', 1)[-1]} {r['bytes_per_stream']:.0f}"
+                for r in hold["gateway_heap_per_stream_by_class"][:12]) + "\n")
+        if hold.get("gateway_native_memory_committed_mb_while_open"):
+            w("  gateway committed memory by JVM area while open (MB): " + ", ".join(
+                f"{k} {v}" for k, v in sorted(hold["gateway_native_memory_committed_mb_while_open"].items(),
+                                             key=lambda x: -x[1])[:10]) + "\n")
     w("\nTargets (issue):\n")
     for c in checks:
         v = c["value"]
