@@ -35,12 +35,7 @@ public class AccessItems {
         FAILED,
         CANCELLED,
         ROLLING_BACK,
-        ROLLED_BACK;
-
-        /** Whether the item's access is settled (nothing runs for it until an operator acts). */
-        public boolean settled() {
-            return this == READY || this == FAILED || this == CANCELLED || this == ROLLED_BACK;
-        }
+        ROLLED_BACK
     }
 
     public record Item(
@@ -219,14 +214,6 @@ public class AccessItems {
                 .param("now", Timestamp.from(now))
                 .param("id", itemId)
                 .update();
-    }
-
-    /** The completion evidence of an item, as stored (null until its access is settled). */
-    public Optional<String> completion(UUID itemId) {
-        return jdbc.sql("SELECT completion::text FROM access_item WHERE item_id = :id")
-                .param("id", itemId)
-                .query(String.class)
-                .optional();
     }
 
     private static Item map(ResultSet rs, int i) throws SQLException {

@@ -106,13 +106,6 @@ public class ResourceLedger {
                 .list();
     }
 
-    public List<Entry> ofRun(UUID runId) {
-        return jdbc.sql("SELECT * FROM managed_resource WHERE run_id = :run ORDER BY created_at")
-                .param("run", runId)
-                .query(ResourceLedger::map)
-                .list();
-    }
-
     /** How many item-level resources the run still has. */
     public int itemResourcesOfRun(UUID runId) {
         Integer n = jdbc.sql("SELECT count(*) FROM managed_resource WHERE run_id = :run AND item_id IS NOT NULL")
@@ -120,16 +113,6 @@ public class ResourceLedger {
                 .query(Integer.class)
                 .single();
         return n == null ? 0 : n;
-    }
-
-    public Optional<Entry> find(String hostId, ResourceKind type, String hostResourceId) {
-        return jdbc.sql("SELECT * FROM managed_resource WHERE host_id = :host AND resource_type = :type"
-                        + " AND host_resource_id = :rid")
-                .param("host", hostId)
-                .param("type", type.name())
-                .param("rid", hostResourceId)
-                .query(ResourceLedger::map)
-                .optional();
     }
 
     public Optional<Entry> byRef(String hostId, ResourceKind type, String externalRef) {

@@ -70,11 +70,6 @@ public final class EventCodec {
         return node;
     }
 
-    /** The event record alone, as stored in an outbox row's payload next to the envelope columns. */
-    public static String dataToJson(RelayEvent event) {
-        return MAPPER.writeValueAsString(event);
-    }
-
     public static EventEnvelope fromJson(String json) {
         if (json == null || json.isBlank()) {
             throw new MalformedEventException("empty event");
@@ -116,15 +111,6 @@ public final class EventCodec {
                 throw m;
             }
             throw new MalformedEventException(type + ": bad envelope: " + ex.getMessage(), ex);
-        }
-    }
-
-    /** Reads an event record of a known type, e.g. from an outbox payload plus its {@code type} column. */
-    public static RelayEvent readData(EventType type, String json) {
-        try {
-            return readData(type, MAPPER.readTree(json));
-        } catch (JacksonException ex) {
-            throw new MalformedEventException(type + ": data is not JSON: " + ex.getOriginalMessage(), ex);
         }
     }
 

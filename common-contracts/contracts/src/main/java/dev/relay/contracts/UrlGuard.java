@@ -54,11 +54,6 @@ public final class UrlGuard {
         this.resolver = resolver;
     }
 
-    /** The guard configured from {@code RELAY_URL_ALLOWLIST}, resolving with the system resolver. */
-    public static UrlGuard fromEnvironment() {
-        return new UrlGuard(System.getenv("RELAY_URL_ALLOWLIST"), Resolver.SYSTEM);
-    }
-
     /**
      * Resolves the URL's host and decides. Refused: a scheme other than http/https, user info, no host, a host that
      * does not resolve, or any resolved address that is not public and not allow-listed.

@@ -18,7 +18,6 @@ public final class InboundEvents {
     public static final String HEADER_ID = "id";
     public static final String HEADER_EVENT_TYPE = "eventType";
     public static final String HEADER_SCHEMA_VERSION = "schemaVersion";
-    public static final String HEADER_TRACEPARENT = "traceparent";
 
     private InboundEvents() {}
 

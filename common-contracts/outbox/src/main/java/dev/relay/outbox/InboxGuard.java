@@ -17,7 +17,6 @@ public class InboxGuard {
 
     private final JdbcClient jdbc;
     private final String insertSql;
-    private final String existsSql;
     private final String appliedSql;
 
     public InboxGuard(JdbcClient jdbc, OutboxProperties properties) {
@@ -25,8 +24,6 @@ public class InboxGuard {
         this.insertSql = "INSERT INTO " + properties.table("inbox")
                 + " (consumer, event_id, event_type) VALUES (:consumer, :eventId, :eventType)"
                 + " ON CONFLICT (consumer, event_id) DO NOTHING";
-        this.existsSql = "SELECT count(*) FROM " + properties.table("inbox")
-                + " WHERE consumer = :consumer AND event_id = :eventId";
         this.appliedSql = "SELECT event_id FROM " + properties.table("inbox")
                 + " WHERE consumer = :consumer AND event_id IN (:ids)";
     }
@@ -43,16 +40,6 @@ public class InboxGuard {
                         .param("eventType", eventType)
                         .update()
                 == 1;
-    }
-
-    @Transactional(propagation = Propagation.MANDATORY)
-    public boolean alreadyProcessed(String consumer, UUID eventId) {
-        Long n = jdbc.sql(existsSql)
-                .param("consumer", consumer)
-                .param("eventId", eventId)
-                .query(Long.class)
-                .single();
-        return n != null && n > 0;
     }
 
     /**

@@ -4,8 +4,6 @@ import dev.relay.contracts.EventCodec;
 import dev.relay.contracts.EventEnvelope;
 import dev.relay.contracts.RelayEvent;
 import java.sql.Timestamp;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.annotation.Propagation;
@@ -35,22 +33,6 @@ public class OutboxWriter {
     public EventEnvelope append(RelayEvent event) {
         Objects.requireNonNull(event, "event");
         return insert(EventEnvelope.wrap(event, traceContext.currentTraceparent()));
-    }
-
-    /** Appends the events an entity transition returned, in order. */
-    @Transactional(propagation = Propagation.MANDATORY)
-    public List<EventEnvelope> appendAll(List<? extends RelayEvent> events) {
-        List<EventEnvelope> written = new ArrayList<>(events.size());
-        for (RelayEvent event : events) {
-            written.add(append(event));
-        }
-        return written;
-    }
-
-    /** Appends an already wrapped envelope (its id is kept, e.g. a deterministic id derived from a command). */
-    @Transactional(propagation = Propagation.MANDATORY)
-    public EventEnvelope append(EventEnvelope envelope) {
-        return insert(envelope);
     }
 
     private EventEnvelope insert(EventEnvelope envelope) {

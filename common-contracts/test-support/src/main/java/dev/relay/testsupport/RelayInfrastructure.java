@@ -12,8 +12,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -255,15 +253,5 @@ public abstract class RelayInfrastructure {
         if (!schema.matches("[a-z_][a-z0-9_]{0,40}")) {
             throw new IllegalArgumentException("not a plain schema name: " + schema);
         }
-    }
-
-    /** For diagnostics. */
-    public Map<String, String> describe() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("kind", getClass().getSimpleName());
-        m.put("jdbc", jdbcUrl());
-        m.put("kafka", kafkaBootstrap());
-        m.put("connect", connectUrl());
-        return m;
     }
 }

@@ -24,11 +24,6 @@ public record ChannelCapabilities(
     public static final ChannelCapabilities DEFAULT =
             new ChannelCapabilities(true, true, true, true, true, false, false, false);
 
-    /** Tool calls work on this channel, natively or emulated. */
-    public boolean toolsUsable() {
-        return tools || toolEmulation;
-    }
-
     /** Tools go through the prompt contract rather than the upstream's native tool API. */
     public boolean emulatesTools() {
         return !tools && toolEmulation;

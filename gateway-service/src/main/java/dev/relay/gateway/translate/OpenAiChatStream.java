@@ -31,7 +31,6 @@ public final class OpenAiChatStream implements dev.relay.gateway.translate.Strea
     private TokenUsage usage;
     private boolean done;
     private boolean upstreamError;
-    private int events;
     private final StringBuilder delivered = new StringBuilder();
 
     public OpenAiChatStream(String upstreamModel, String publicModel, boolean stripUsageChunk) {
@@ -60,7 +59,6 @@ public final class OpenAiChatStream implements dev.relay.gateway.translate.Strea
             byte[] processed = process(event);
             if (processed != null) {
                 out.add(processed);
-                events++;
             }
         }
         return out;
@@ -167,14 +165,6 @@ public final class OpenAiChatStream implements dev.relay.gateway.translate.Strea
 
     public boolean done() {
         return done;
-    }
-
-    public boolean upstreamError() {
-        return upstreamError;
-    }
-
-    public int eventsForwarded() {
-        return events;
     }
 
     /** Text delivered to the client so far (bounded), for a tokenizer estimate when no usage arrives. */

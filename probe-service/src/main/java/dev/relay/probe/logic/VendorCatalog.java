@@ -100,16 +100,6 @@ public final class VendorCatalog {
         public boolean isUnknown() {
             return UNKNOWN.equals(id);
         }
-
-        /** Whether one of this vendor's host patterns matches the (lower-case, no trailing dot) host. */
-        boolean matchesHost(String host) {
-            for (String p : hosts) {
-                if (hostMatches(p, host)) {
-                    return true;
-                }
-            }
-            return false;
-        }
     }
 
     /**

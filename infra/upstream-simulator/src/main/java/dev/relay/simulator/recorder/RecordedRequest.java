@@ -63,10 +63,6 @@ public final class RecordedRequest {
         return scenarioId;
     }
 
-    public Outcome outcome() {
-        return outcome;
-    }
-
     void status(int value) {
         status = value;
     }
