@@ -97,7 +97,6 @@ public class SnapshotLoader implements SmartInitializingSingleton, DisposableBea
     /** More changes than this since the installed version: one full load is cheaper than reading them one by one. */
     static final int INCREMENTAL_LIMIT = 2_000;
 
-    private volatile int unopenable;
     private final long coalesceNanos;
     /** When the last load ended (System.nanoTime()); event-driven loads keep {@code coalesceWindow} after it. */
     private volatile long lastLoadEnded;
@@ -221,7 +220,6 @@ public class SnapshotLoader implements SmartInitializingSingleton, DisposableBea
                         secretBox.keyId());
             }
         }
-        unopenable = unopenableIds.size();
         return s;
     }
 
@@ -389,11 +387,6 @@ public class SnapshotLoader implements SmartInitializingSingleton, DisposableBea
         published = holder.get().version();
         served = upTo;
         return holder.get();
-    }
-
-    /** Channels of the last load whose credential did not open with the master key (left out of the snapshot). */
-    public int unopenableChannels() {
-        return unopenable;
     }
 
     public long installedVersion() {

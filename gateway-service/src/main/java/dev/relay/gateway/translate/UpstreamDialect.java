@@ -39,11 +39,6 @@ public record UpstreamDialect(Reasoning reasoning, SystemMessages systemMessages
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);
         }
-
-        /** @throws IllegalArgumentException for an unknown name */
-        public static Reasoning fromWire(String name) {
-            return valueOf(name.toUpperCase(Locale.ROOT));
-        }
     }
 
     /** Where a system message inside the conversation goes on this upstream. */
@@ -59,11 +54,6 @@ public record UpstreamDialect(Reasoning reasoning, SystemMessages systemMessages
         @JsonValue
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);
-        }
-
-        /** @throws IllegalArgumentException for an unknown name */
-        public static SystemMessages fromWire(String name) {
-            return valueOf(name.toUpperCase(Locale.ROOT));
         }
     }
 }
