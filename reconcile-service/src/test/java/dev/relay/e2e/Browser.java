@@ -144,8 +144,28 @@ final class Browser implements AutoCloseable {
         return id;
     }
 
+    /**
+     * Clicks the element {@code css} selects. The console re-renders parts of a page on its live updates, so the element
+     * found can be replaced before the click reaches it ("stale element reference"): then it is found again and
+     * clicked, up to five times.
+     */
     void click(String css) {
-        cmd("POST", "/element/" + require(css) + "/click", JSON.createObjectNode());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                cmd("POST", "/element/" + require(css) + "/click", JSON.createObjectNode());
+                return;
+            } catch (IllegalStateException e) {
+                if (attempt >= 5 || e.getMessage() == null || !e.getMessage().contains("stale element reference")) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     void type(String css, String text) {
