@@ -13,7 +13,7 @@
 # Environment: JAVA_HOME (default Temurin 25), BENCH_ROUNDS, BENCH_CHAT_SECONDS, BENCH_STREAM_SECONDS,
 # BENCH_STREAM_DELAY_MS (pacing of the measured streams, default 20), BENCH_HOLD_STREAMS (default 5000),
 # BENCH_GW_HEAP (default 256m), BENCH_GW_MALLOC_ARENA_MAX (default 2), BENCH_GW_JVM_OPTS (the gateway's JVM flags, replacing the default ones),
-# BENCH_WARM_MAX_SECONDS (the gateway's longest warm-up; default 100, quick 30), BENCH_KEY_RATE_LIMIT (per-minute limit on the client key; default none, so the
+# BENCH_GW_JAR (another gateway jar, e.g. an earlier build to compare against), BENCH_WARM_MAX_SECONDS (the gateway's longest warm-up; default 100, quick 30), BENCH_KEY_RATE_LIMIT (per-minute limit on the client key; default none, so the
 # Redis rate limiter is not on the path), BENCH_GW_EXTRA_ARGS (more --key=value arguments for the gateway).
 #
 # Starts its own simulator, nginx and gateway on free loopback ports (the gateway uses the running PostgreSQL, Kafka
@@ -148,7 +148,7 @@ wait_http() { # url pid name seconds
 
 # ------------------------------------------------------------------------------------------------ build
 SIM_JAR="$ROOT_DIR/infra/upstream-simulator/target/relay-upstream-simulator-0.1.0-SNAPSHOT.jar"
-GW_JAR="$ROOT_DIR/gateway-service/target/gateway-service-0.1.0-SNAPSHOT.jar"
+GW_JAR="${BENCH_GW_JAR:-$ROOT_DIR/gateway-service/target/gateway-service-0.1.0-SNAPSHOT.jar}"
 mvn_locked() { (cd "$ROOT_DIR" && flock /tmp/relay-mvn.lock ./mvnw -q -B "$@"); }
 if [ "$BUILD" = always ] || [ ! -f "$SIM_JAR" ]; then
   log "building the upstream simulator"
