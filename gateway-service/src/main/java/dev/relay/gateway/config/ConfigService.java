@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -55,7 +56,7 @@ public class ConfigService {
     private final SnapshotLoader snapshots;
 
     /** Tells this replica's health logic, after the commit, that a channel was re-enabled or deleted. */
-    private final org.springframework.context.ApplicationEventPublisher publisher;
+    private final ApplicationEventPublisher publisher;
 
     public ConfigService(
             ConfigRepository repository,
@@ -64,7 +65,7 @@ public class ConfigService {
             SecretBox secretBox,
             Clock clock,
             SnapshotLoader snapshots,
-            org.springframework.context.ApplicationEventPublisher publisher) {
+            ApplicationEventPublisher publisher) {
         this.publisher = publisher;
         this.repository = repository;
         this.tx = new TransactionTemplate(transactionManager);

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -89,7 +90,7 @@ public class GatewayConfigConfiguration {
             SecretBox secretBox,
             Clock clock,
             SnapshotLoader snapshots,
-            org.springframework.context.ApplicationEventPublisher publisher) {
+            ApplicationEventPublisher publisher) {
         return new ConfigService(repository, transactionManager, outbox, secretBox, clock, snapshots, publisher);
     }
 

@@ -25,14 +25,12 @@ final class UsageJson {
 
     static String envelope(UUID id, UsageRecorded u) {
         StringBuilder b = new StringBuilder(640);
-        b.append("{\"id\":\"").append(id).append("\",\"type\":");
-        string(b, TYPE);
-        b.append(",\"schemaVersion\":").append(SCHEMA_VERSION).append(",\"occurredAt\":");
-        string(b, u.occurredAt() == null ? null : u.occurredAt().toString());
-        b.append(",\"aggregateType\":");
-        string(b, AGGREGATE_TYPE);
-        b.append(",\"aggregateId\":");
-        string(b, u.requestId());
+        b.append("{\"id\":\"").append(id).append('"');
+        field(b, "type", TYPE);
+        b.append(",\"schemaVersion\":").append(SCHEMA_VERSION);
+        field(b, "occurredAt", u.occurredAt() == null ? null : u.occurredAt().toString());
+        field(b, "aggregateType", AGGREGATE_TYPE);
+        field(b, "aggregateId", u.requestId());
         b.append(",\"runId\":null,\"itemId\":null,\"traceparent\":null,\"data\":");
         data(b, u);
         return b.append('}').toString();
@@ -41,22 +39,14 @@ final class UsageJson {
     private static void data(StringBuilder b, UsageRecorded u) {
         b.append("{\"requestId\":");
         string(b, u.requestId());
-        b.append(",\"edgeId\":");
-        string(b, u.edgeId());
-        b.append(",\"purpose\":");
-        string(b, u.purpose() == null ? null : u.purpose().name());
-        b.append(",\"clientKeyId\":");
-        string(b, u.clientKeyId());
-        b.append(",\"groupId\":");
-        string(b, u.groupId());
-        b.append(",\"clientApi\":");
-        string(b, u.clientApi());
-        b.append(",\"publicModel\":");
-        string(b, u.publicModel());
-        b.append(",\"upstreamModel\":");
-        string(b, u.upstreamModel());
-        b.append(",\"channelId\":");
-        string(b, u.channelId());
+        field(b, "edgeId", u.edgeId());
+        field(b, "purpose", u.purpose() == null ? null : u.purpose().name());
+        field(b, "clientKeyId", u.clientKeyId());
+        field(b, "groupId", u.groupId());
+        field(b, "clientApi", u.clientApi());
+        field(b, "publicModel", u.publicModel());
+        field(b, "upstreamModel", u.upstreamModel());
+        field(b, "channelId", u.channelId());
         b.append(",\"channelsTried\":[");
         List<String> tried = u.channelsTried();
         for (int i = 0; i < tried.size(); i++) {
@@ -82,17 +72,23 @@ final class UsageJson {
                     .append(t.estimated())
                     .append('}');
         }
-        b.append(",\"status\":").append(u.status()).append(",\"outcome\":");
-        string(b, u.outcome() == null ? null : u.outcome().name());
+        b.append(",\"status\":").append(u.status());
+        field(b, "outcome", u.outcome() == null ? null : u.outcome().name());
         b.append(",\"latencyMillis\":").append(u.latencyMillis()).append(",\"timeToFirstTokenMillis\":");
         if (u.timeToFirstTokenMillis() == null) {
             b.append("null");
         } else {
             b.append(u.timeToFirstTokenMillis().longValue());
         }
-        b.append(",\"attempts\":").append(u.attempts()).append(",\"occurredAt\":");
-        string(b, u.occurredAt() == null ? null : u.occurredAt().toString());
+        b.append(",\"attempts\":").append(u.attempts());
+        field(b, "occurredAt", u.occurredAt() == null ? null : u.occurredAt().toString());
         b.append('}');
+    }
+
+    /** {@code ,"name":} and the value as {@link #string}; names are plain ASCII literals of this class. */
+    private static void field(StringBuilder b, String name, String value) {
+        b.append(",\"").append(name).append("\":");
+        string(b, value);
     }
 
     /** A JSON string (or {@code null}) escaped as Jackson's default generator does. */

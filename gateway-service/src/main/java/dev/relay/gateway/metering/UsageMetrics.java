@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * Metering's own meters (Prometheus names):
@@ -89,7 +90,7 @@ final class UsageMetrics {
                 .register(registry);
     }
 
-    void bindQueue(Object owner, java.util.function.IntSupplier queued) {
+    void bindQueue(Object owner, IntSupplier queued) {
         Gauge.builder(QUEUED, owner, o -> queued.getAsInt())
                 .description("Usage events recorded and not yet handed to Kafka or the journal")
                 .register(registry);

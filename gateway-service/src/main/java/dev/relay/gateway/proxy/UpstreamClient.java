@@ -89,11 +89,10 @@ public class UpstreamClient {
         Map<Duration, HttpClient> cache = client == tls ? tlsByConnectTimeout : plainByConnectTimeout;
         HttpClient c = cache.get(timeout);
         if (c == null) {
-            if (cache.size() >= 64) { // operator-chosen values; bounded all the same
-                return client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis());
+            c = client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis());
+            if (cache.size() < 64) { // operator-chosen values, a handful in practice; bounded all the same
+                cache.putIfAbsent(timeout, c);
             }
-            c = cache.computeIfAbsent(
-                    timeout, t -> client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) t.toMillis()));
         }
         return c;
     }

@@ -57,6 +57,31 @@ class OpenAiRelayIntegrationTests extends GatewayIntegrationSupport {
         assertThat(sent).contains("Bearer sk-upstream-secret-1").doesNotContain(key);
     }
 
+    /**
+     * Channels with their own connect timeout (the upstream client is built once per distinct timeout and reused):
+     * two channels sharing one timeout and a third with another all relay, repeatedly.
+     */
+    @Test
+    void relaysThroughChannelsWithTheirOwnConnectTimeouts() {
+        String key = newClientKey();
+        List<String> models = List.of(uniqueModel(), uniqueModel(), uniqueModel());
+        int[] timeouts = {1500, 1500, 2500};
+        for (int i = 0; i < models.size(); i++) {
+            String id = newChannel(models.get(i), "sim-gpt-4o", "sk-upstream-timeout", 0, Map.of());
+            JsonNode patched = admin("PATCH", "/channels/" + id, Map.of("connectTimeoutMs", timeouts[i]));
+            assertThat(patched.get("connectTimeoutMs").asInt()).isEqualTo(timeouts[i]);
+        }
+        models.forEach(m -> awaitModelVisible(key, m));
+
+        for (int round = 0; round < 2; round++) {
+            for (String m : models) {
+                HttpResponse<String> r = post("/v1/chat/completions", key, chat(m, false));
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                assertThat(json(r.body()).get("model").asString()).isEqualTo(m);
+            }
+        }
+    }
+
     @Test
     void streamsChatAndStripsTheUsageChunkOnlyTheGatewayAskedFor() {
         String model = uniqueModel();
