@@ -63,11 +63,26 @@ public class ProxyConfiguration {
                 replica.value());
     }
 
+    @Bean(destroyMethod = "stop")
+    WheelTimeouts wheelTimeouts(MeterRegistry registry) {
+        WheelTimeouts timeouts = new WheelTimeouts();
+        io.micrometer.core.instrument.Gauge.builder("relay_gateway_pending_timeouts", timeouts, WheelTimeouts::pending)
+                .description("hot-path timeouts armed on the timing wheel (about three per request in flight)")
+                .register(registry);
+        return timeouts;
+    }
+
     @Bean
     RelayEngine relayEngine(
-            UpstreamClient client, ChannelHealth health, Clock clock, ProxyProperties p, MeterRegistry registry) {
+            UpstreamClient client,
+            WheelTimeouts timeouts,
+            ChannelHealth health,
+            Clock clock,
+            ProxyProperties p,
+            MeterRegistry registry) {
         return new RelayEngine(
                 client,
+                timeouts,
                 health,
                 clock,
                 new RelayEngine.Settings(

@@ -88,14 +88,21 @@ public class RelayEngine {
     }
 
     private final UpstreamClient client;
+    private final WheelTimeouts timeouts;
     private final ChannelHealth health;
     private final Clock clock;
     private final Settings settings;
     private final RelayMetrics metrics;
 
     public RelayEngine(
-            UpstreamClient client, ChannelHealth health, Clock clock, Settings settings, MeterRegistry registry) {
+            UpstreamClient client,
+            WheelTimeouts timeouts,
+            ChannelHealth health,
+            Clock clock,
+            Settings settings,
+            MeterRegistry registry) {
         this.client = client;
+        this.timeouts = timeouts;
         this.health = health;
         this.clock = clock;
         this.settings = settings;
@@ -171,7 +178,7 @@ public class RelayEngine {
         }
         return client.post(ch, request.path(), request.body(), a.call.stream(), request.headers())
                 .name("relay.upstream") // a named source spares Reactor describing each timeout with a regex
-                .timeout(Mono.delay(firstByte), item -> Mono.never())
+                .timeout(timeouts.after(firstByte), item -> Mono.never())
                 .switchOnFirst((signal, all) -> {
                     if (!signal.hasValue()) {
                         Throwable e = signal.hasError()
@@ -196,9 +203,9 @@ public class RelayEngine {
 
     private Flux<RelaySignal> streamed(
             Attempts a, ChannelRoute ch, int next, Head head, Flux<byte[]> chunks, Duration firstByte) {
-        Duration idle = settings.streamIdleTimeout();
+        WheelTimeouts.IdleWatch idle = timeouts.idle(settings.streamIdleTimeout());
         return chunks.name("relay.upstream-body")
-                .timeout(Mono.delay(firstByte), item -> Mono.delay(idle))
+                .timeout(timeouts.after(firstByte), item -> idle.window())
                 .switchOnFirst((signal, all) -> {
                     if (!signal.hasValue()) {
                         Throwable e = signal.hasError()
@@ -237,7 +244,7 @@ public class RelayEngine {
         return collect(chunks, settings.maxResponseBytes(), true)
                 .defaultIfEmpty(new byte[0])
                 .name("relay.upstream-body")
-                .timeout(total)
+                .timeout(timeouts.after(total))
                 .flatMapMany(full -> {
                     succeeded(a, ch);
                     return Flux.<RelaySignal>just(
