@@ -121,6 +121,11 @@ cleanup() {
     for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && { log "pid $pid did not stop, killing it"; kill -KILL "$pid" 2>/dev/null; }
   done
+  if [ -n "${USAGE_TOPIC:-}" ] && [ -d "$ROOT_DIR/infra/.run/kafka-lib" ]; then
+    "$JAVA" -cp "$ROOT_DIR/infra/.run/kafka-lib/*" org.apache.kafka.tools.TopicCommand \
+      --bootstrap-server 127.0.0.1:9092 --delete --if-exists --topic "$USAGE_TOPIC" >/dev/null 2>&1 \
+      && log "deleted the bench's usage topic $USAGE_TOPIC"
+  fi
   if [ "$KEEP_TMP" = 1 ] || [ "$rc" != 0 ]; then
     log "logs kept in $TMP"
   else
@@ -229,8 +234,12 @@ MASTER_KEY="$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
 # this gateway's routing snapshot (it logs that), which keeps this instance to the benchmark's own channels.
 # Everything else is the gateway's default configuration (upstream pool: 10,000 connections per address, enough for
 # the 5,000 open streams; debug ring on).
+# Metering stays on (it is on the hot path being measured) but goes to a topic of the bench's own, deleted at exit:
+# on relay.usage, access-service's ledger would later store a million benchmark requests (and a control-plane benchmark
+# run after this one would spend its CPU consuming them).
+USAGE_TOPIC="relay.bench-usage-$$"
 GW_ARGS=(--server.port="$GW_PORT" --relay.gateway.master-key-id=bench
-  --relay.gateway.metering.journal-dir="$TMP/usage-journal")
+  --relay.gateway.metering.journal-dir="$TMP/usage-journal" --relay.gateway.metering.topic="$USAGE_TOPIC")
 # shellcheck disable=SC2206
 GW_EXTRA=(${BENCH_GW_EXTRA_ARGS:-})
 log "starting the gateway on :$GW_PORT (${GW_JVM_OPTS[*]}; jar of $GW_JAR_DATE)"

@@ -17,6 +17,7 @@ import dev.relay.outbox.InboxGuard;
 import dev.relay.reconcile.hosts.Hosts;
 import dev.relay.reconcile.ledger.LedgerView;
 import dev.relay.reconcile.passes.Passes;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
@@ -67,8 +68,9 @@ public class ReconcileEventsListener {
     @KafkaListener(
             topics = {Topics.HOST, Topics.IMPORT_ITEM, Topics.IMPORT_RUN, Topics.RESOURCE},
             groupId = "${relay.reconcile.consumer-group:reconcile-service}",
-            concurrency = "2")
-    public void on(ConsumerRecord<String, String> record) {
-        dispatcher.dispatch(record);
+            concurrency = "2",
+            batch = "true")
+    public void on(List<ConsumerRecord<String, String>> records) {
+        dispatcher.dispatchAll(records); // one transaction per poll (EventDispatcher#dispatchAll)
     }
 }

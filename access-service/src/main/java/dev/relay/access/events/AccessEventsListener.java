@@ -16,6 +16,7 @@ import dev.relay.contracts.RunRollbackRequested;
 import dev.relay.contracts.Topics;
 import dev.relay.outbox.EventDispatcher;
 import dev.relay.outbox.InboxGuard;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
@@ -67,8 +68,9 @@ public class AccessEventsListener {
     @KafkaListener(
             topics = {Topics.HOST, Topics.IMPORT_ITEM, Topics.IMPORT_RUN, Topics.RESOURCE},
             groupId = "${relay.access.consumer-group:access-service}",
-            concurrency = "3")
-    public void on(ConsumerRecord<String, String> record) {
-        dispatcher.dispatch(record);
+            concurrency = "3",
+            batch = "true")
+    public void on(List<ConsumerRecord<String, String>> records) {
+        dispatcher.dispatchAll(records); // one transaction per poll (EventDispatcher#dispatchAll)
     }
 }

@@ -6,9 +6,13 @@ import dev.relay.contracts.MalformedEventException;
 import dev.relay.contracts.RelayEvent;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -28,6 +32,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * }</pre>
  */
 public final class EventDispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(EventDispatcher.class);
 
     /** A typed handler; runs inside the dispatch transaction. */
     @FunctionalInterface
@@ -73,35 +79,87 @@ public final class EventDispatcher {
      * @throws MalformedEventException for an unreadable record or a type this consumer does not know what to do with
      */
     public Outcome dispatch(ConsumerRecord<String, String> record) {
-        EventEnvelope envelope = InboundEvents.read(record);
-        return dispatch(envelope, record.topic() + "-" + record.partition() + "@" + record.offset());
+        return dispatch(InboundEvents.read(record), where(record));
     }
 
     /** Applies an already read envelope (e.g. one replayed from a store). */
     public Outcome dispatch(EventEnvelope envelope, String where) {
-        RelayEvent event = envelope.data();
-        @SuppressWarnings("unchecked")
-        Handler<RelayEvent> handler = (Handler<RelayEvent>) handlers.get(event.getClass());
+        Handler<RelayEvent> handler = handlerFor(envelope, where);
         if (handler == null) {
-            if (ignored.contains(envelope.type())) {
-                return Outcome.IGNORED;
+            return Outcome.IGNORED;
+        }
+        return tx.execute(status -> apply(handler, envelope));
+    }
+
+    /**
+     * Applies one poll's records (a batch listener's list) in <em>one</em> transaction: one commit, and one WAL flush,
+     * instead of one per record, which is most of what an event costs PostgreSQL. If anything in the batch fails the
+     * transaction is rolled back and the records are applied again one by one, each in its own transaction, so the
+     * failing record is found, the ones before it are kept, and the container's error handler retries or
+     * dead-letters exactly that record ({@link BatchListenerFailedException} with its index). Handlers must be safe to
+     * run again after a rollback, which they already are: a redelivery does the same.
+     *
+     * @throws BatchListenerFailedException naming the first record that could not be applied on its own
+     */
+    public void dispatchAll(List<ConsumerRecord<String, String>> records) {
+        if (records.size() > 1) {
+            try {
+                tx.executeWithoutResult(status -> {
+                    for (ConsumerRecord<String, String> r : records) {
+                        EventEnvelope envelope = InboundEvents.read(r);
+                        Handler<RelayEvent> handler = handlerFor(envelope, where(r));
+                        if (handler != null) {
+                            apply(handler, envelope);
+                        }
+                    }
+                });
+                return;
+            } catch (RuntimeException batchFailed) {
+                log.debug(
+                        "{}: a batch of {} records failed ({}); applying them one by one",
+                        consumer,
+                        records.size(),
+                        batchFailed.toString());
             }
+        }
+        for (int i = 0; i < records.size(); i++) {
+            try {
+                dispatch(records.get(i));
+            } catch (RuntimeException ex) {
+                throw new BatchListenerFailedException(
+                        where(records.get(i)) + ": " + ex.getMessage(), ex, records.get(i));
+            }
+        }
+    }
+
+    private static String where(ConsumerRecord<?, ?> r) {
+        return r.topic() + "-" + r.partition() + "@" + r.offset();
+    }
+
+    /** The handler of the envelope's type; {@code null} for a type this consumer ignores. */
+    @SuppressWarnings("unchecked")
+    private Handler<RelayEvent> handlerFor(EventEnvelope envelope, String where) {
+        Handler<RelayEvent> handler =
+                (Handler<RelayEvent>) handlers.get(envelope.data().getClass());
+        if (handler == null && !ignored.contains(envelope.type())) {
             throw new UnhandledEventException(
                     where + ": " + consumer + " has no handler for " + envelope.type() + " and does not ignore it");
         }
-        return tx.execute(status -> {
-            if (!inbox.markProcessed(consumer, envelope.id(), envelope.type().wireName())) {
-                return Outcome.DUPLICATE;
-            }
-            try {
-                handler.handle(event, envelope);
-            } catch (RuntimeException ex) {
-                throw ex;
-            } catch (Exception ex) {
-                throw new IllegalStateException(ex);
-            }
-            return Outcome.HANDLED;
-        });
+        return handler;
+    }
+
+    private Outcome apply(Handler<RelayEvent> handler, EventEnvelope envelope) {
+        if (!inbox.markProcessed(consumer, envelope.id(), envelope.type().wireName())) {
+            return Outcome.DUPLICATE;
+        }
+        try {
+            handler.handle(envelope.data(), envelope);
+        } catch (RuntimeException ex) {
+            throw ex;
+        } catch (Exception ex) {
+            throw new IllegalStateException(ex);
+        }
+        return Outcome.HANDLED;
     }
 
     public static final class Builder {

@@ -7,6 +7,7 @@ import dev.relay.contracts.ItemSubmitted;
 import dev.relay.contracts.Topics;
 import dev.relay.outbox.EventDispatcher;
 import dev.relay.outbox.InboxGuard;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
@@ -42,8 +43,8 @@ public class ProbeEventsListener {
                 .build();
     }
 
-    @KafkaListener(topics = Topics.IMPORT_ITEM, groupId = "probe-service", concurrency = "3")
-    public void on(ConsumerRecord<String, String> record) {
-        dispatcher.dispatch(record);
+    @KafkaListener(topics = Topics.IMPORT_ITEM, groupId = "probe-service", concurrency = "3", batch = "true")
+    public void on(List<ConsumerRecord<String, String>> records) {
+        dispatcher.dispatchAll(records); // one transaction per poll (EventDispatcher#dispatchAll)
     }
 }

@@ -5,6 +5,7 @@ import dev.relay.contracts.EventType;
 import dev.relay.contracts.ItemConfirmed;
 import dev.relay.outbox.EventDispatcher;
 import dev.relay.outbox.InboxGuard;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -26,9 +27,9 @@ class SpineEventListener {
                 .build();
     }
 
-    @KafkaListener(topics = SpineApplication.ITEM_TOPIC, groupId = "outbox-spine-it")
-    public void on(ConsumerRecord<String, String> record) {
-        dispatcher.dispatch(record);
+    @KafkaListener(topics = SpineApplication.ITEM_TOPIC, groupId = "outbox-spine-it", batch = "true")
+    public void on(List<ConsumerRecord<String, String>> records) {
+        dispatcher.dispatchAll(records); // one transaction per poll (EventDispatcher#dispatchAll)
     }
 
     private void applied(EventEnvelope envelope, ItemConfirmed event) {
