@@ -176,6 +176,23 @@ def pipeline(front, token, sim, n, until):
     return run_id, t_post, wall, hops, failed
 
 
+def rollback(front, token, run_id, n):
+    """Rolls the run back (after the measurement, outside it) and waits until no item of it is left in the edge."""
+    t0 = time.monotonic()
+    status, body = call("POST", front + "/api/import-runs/" + run_id + "/rollback", token)
+    if status >= 300:
+        print("  rollback refused: %d %s" % (status, body[:300]))
+        return
+    while time.monotonic() - t0 < 600:
+        _, r = call("GET", front + "/api/import-runs/" + run_id + "?items=false", token)
+        counts = json.loads(r)["counts"]
+        if counts.get("ROLLED_BACK", 0) + counts.get("FAILED", 0) + counts.get("CANCELLED", 0) == n:
+            print("  rolled the run back (outside the measurement) in %.1f s" % (time.monotonic() - t0))
+            return
+        time.sleep(1)
+    print("  rollback not finished after 600 s: %s" % counts)
+
+
 PROCESSES = ["gateway-service", "import-service", "probe-service", "access-service", "reconcile-service",
              "upstream-simulator", "kafka", "connect"]
 
@@ -219,6 +236,9 @@ def main():
     ap.add_argument("--sim", default="http://127.0.0.1:8190")
     ap.add_argument("--edge", default="http://127.0.0.1:8080")
     ap.add_argument("--until", choices=["probed", "ready"], default="ready")
+    ap.add_argument("--keep", action="store_true",
+                    help="leave the run's channels, group and key in the edge (default: roll the run back afterwards,"
+                         " so runs do not pile thousands of channels into the edge and slow the next run down)")
     ap.add_argument("--out", default=os.path.join(ROOT, "infra", "bench", "results", "control-plane-latest.json"))
     a = ap.parse_args()
     token = secrets()["RELAY_OPERATOR_TOKEN"]
@@ -254,6 +274,8 @@ def main():
           % (total, wall * cores, cores, 100 * total / (wall * cores), 1000 * total / a.items))
     for name, sec in sorted(cpu.items(), key=lambda kv: -kv[1]):
         print("    %-20s %7.1f s  %5.1f ms/item" % (name, sec, 1000 * sec / a.items))
+    if not a.keep:
+        rollback(a.front, token, run_id, a.items)
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
     with open(a.out, "w") as f:
         json.dump({"items": a.items, "run": run_id, "postSeconds": t_post, "wallSeconds": wall,

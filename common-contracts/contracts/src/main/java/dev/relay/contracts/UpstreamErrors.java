@@ -193,11 +193,11 @@ public final class UpstreamErrors {
     public static Optional<UpstreamFailure> classify(UpstreamAnswer answer, Expect expect) {
         int status = answer.status();
         Raw raw = read(answer.body(), answer.contentType());
+        if (status >= 200 && status < 300 && (expect == Expect.ANYTHING || satisfies(raw, expect))) {
+            return Optional.empty(); // the common case: no need to scan the body for failure signals
+        }
         Signals sig = signals(raw);
         if (status >= 200 && status < 300) {
-            if (expect == Expect.ANYTHING || satisfies(raw, expect)) {
-                return Optional.empty();
-            }
             return Optional.of(successButWrong(answer, raw, sig, expect));
         }
         FailureClass fc;
@@ -398,17 +398,63 @@ public final class UpstreamErrors {
         if (text == null || text.isEmpty()) {
             return text;
         }
-        String r = BEARER.matcher(text).replaceAll("Bearer [redacted]");
-        r = URL_PASSWORD.matcher(r).replaceAll("$1:[redacted]@");
-        r = KEY_LIKE.matcher(r).replaceAll("[redacted]");
-        r = JWT.matcher(r).replaceAll("[redacted]");
-        r = ID_SECRET.matcher(r).replaceAll("[redacted]");
-        r = ASSIGNMENT.matcher(r).replaceAll("$1$2[redacted]");
-        r = HEX.matcher(r).replaceAll("[redacted]");
-        r = BASE64.matcher(r)
-                .replaceAll(m -> secretLike(m.group()) ? "[redacted]" : Matcher.quoteReplacement(m.group()));
-        r = ALNUM.matcher(r)
-                .replaceAll(m -> secretLike(m.group()) ? "[redacted]" : Matcher.quoteReplacement(m.group()));
+        // Each pattern runs only when the text holds what it cannot match without (one pass over the text and a
+        // few indexOf): most previews (a model list, a chat answer) need none of the nine, and redaction ran for
+        // every call a probe or a confirmation makes. "[redacted]" and the kept separators cannot create a trigger
+        // that the original text lacked, so checking the original is enough.
+        String lower = text.toLowerCase(Locale.ROOT);
+        int alnum = 0;
+        int hex = 0;
+        int b64 = 0;
+        int maxAlnum = 0;
+        int maxHex = 0;
+        int maxB64 = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean digit = c >= '0' && c <= '9';
+            boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            boolean hexLetter = (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            alnum = digit || letter ? alnum + 1 : 0;
+            hex = digit || hexLetter ? hex + 1 : 0;
+            b64 = digit || letter || c == '+' || c == '/' ? b64 + 1 : 0;
+            maxAlnum = Math.max(maxAlnum, alnum);
+            maxHex = Math.max(maxHex, hex);
+            maxB64 = Math.max(maxB64, b64);
+        }
+        String r = text;
+        if (lower.contains("bearer")) {
+            r = BEARER.matcher(r).replaceAll("Bearer [redacted]");
+        }
+        if (text.indexOf('@') >= 0 && text.contains("://")) {
+            r = URL_PASSWORD.matcher(r).replaceAll("$1:[redacted]@");
+        }
+        if (lower.contains("k-") || text.contains("AIza")) {
+            r = KEY_LIKE.matcher(r).replaceAll("[redacted]");
+        }
+        if (text.contains("eyJ")) {
+            r = JWT.matcher(r).replaceAll("[redacted]");
+        }
+        if (maxHex >= 32) {
+            r = ID_SECRET.matcher(r).replaceAll("[redacted]");
+        }
+        if (lower.contains("key")
+                || lower.contains("token")
+                || lower.contains("secret")
+                || lower.contains("passw")
+                || lower.contains("authorization")) {
+            r = ASSIGNMENT.matcher(r).replaceAll("$1$2[redacted]");
+        }
+        if (maxHex >= 32) {
+            r = HEX.matcher(r).replaceAll("[redacted]");
+        }
+        if (maxB64 >= 40) {
+            r = BASE64.matcher(r)
+                    .replaceAll(m -> secretLike(m.group()) ? "[redacted]" : Matcher.quoteReplacement(m.group()));
+        }
+        if (maxAlnum >= 24) {
+            r = ALNUM.matcher(r)
+                    .replaceAll(m -> secretLike(m.group()) ? "[redacted]" : Matcher.quoteReplacement(m.group()));
+        }
         return r;
     }
 

@@ -187,6 +187,88 @@ class UpstreamErrorsTests {
         assertThat(parse(longJson).format()).isEqualTo(BodyFormat.OPENAI);
     }
 
+    /**
+     * Redaction skips a pattern when the text lacks what it needs; the result must be exactly that of running all nine
+     * patterns in order (the reference below reads them from the class), on texts built from secret-shaped and
+     * harmless fragments in random order.
+     */
+    @Test
+    void redactionWithItsTriggersEqualsRunningEveryPattern() throws Exception {
+        String[] fragments = {
+            "Bearer abc.def-ghi_123",
+            "bearer eyJhbGciOiJIUzI1NiJ9",
+            "sk-ant-api03-AbCdEf_123-xyz",
+            "rk-live-0123456789",
+            "AIzaSyA1234567890abcdefghijklmno",
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.sig",
+            "0123456789abcdef0123456789abcdef.AbCdEfGh12",
+            "0123456789abcdef0123456789abcdef01",
+            "api_key=hunter2",
+            "\"password\": \"p@ss\"",
+            "token: abc",
+            "https://user:pw@host.example/x",
+            "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVowMTIzNDU2Nzg5Ky8=",
+            "Abcdefghij0123456789KLMNOPqrst",
+            "gpt-4o",
+            "The model `x` does not exist",
+            "quota exceeded",
+            " ",
+            ", ",
+            "{\"error\":",
+            "}",
+            "\n",
+            "hello world",
+            "余额不足",
+            "key",
+            "k-",
+            "@",
+            "://",
+            "deadbeef"
+        };
+        java.util.Random random = new java.util.Random(42);
+        for (int n = 0; n < 3000; n++) {
+            StringBuilder b = new StringBuilder();
+            int parts = 1 + random.nextInt(8);
+            for (int i = 0; i < parts; i++) {
+                b.append(fragments[random.nextInt(fragments.length)]);
+                if (random.nextBoolean()) {
+                    b.append(' ');
+                }
+            }
+            String text = b.toString();
+            assertThat(UpstreamErrors.redact(text)).as(text).isEqualTo(redactWithEveryPattern(text));
+        }
+    }
+
+    private static String redactWithEveryPattern(String text) throws Exception {
+        String r = pattern("BEARER").matcher(text).replaceAll("Bearer [redacted]");
+        r = pattern("URL_PASSWORD").matcher(r).replaceAll("$1:[redacted]@");
+        r = pattern("KEY_LIKE").matcher(r).replaceAll("[redacted]");
+        r = pattern("JWT").matcher(r).replaceAll("[redacted]");
+        r = pattern("ID_SECRET").matcher(r).replaceAll("[redacted]");
+        r = pattern("ASSIGNMENT").matcher(r).replaceAll("$1$2[redacted]");
+        r = pattern("HEX").matcher(r).replaceAll("[redacted]");
+        java.lang.reflect.Method secretLike = UpstreamErrors.class.getDeclaredMethod("secretLike", String.class);
+        secretLike.setAccessible(true);
+        java.util.function.Function<java.util.regex.MatchResult, String> keepOrRedact = m -> {
+            try {
+                return (boolean) secretLike.invoke(null, m.group())
+                        ? "[redacted]"
+                        : java.util.regex.Matcher.quoteReplacement(m.group());
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        r = pattern("BASE64").matcher(r).replaceAll(keepOrRedact);
+        return pattern("ALNUM").matcher(r).replaceAll(keepOrRedact);
+    }
+
+    private static java.util.regex.Pattern pattern(String name) throws Exception {
+        java.lang.reflect.Field f = UpstreamErrors.class.getDeclaredField(name);
+        f.setAccessible(true);
+        return (java.util.regex.Pattern) f.get(null);
+    }
+
     // ------------------------------------------------------------------------------------------------ redaction
 
     @Test

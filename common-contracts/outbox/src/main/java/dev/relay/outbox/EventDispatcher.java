@@ -79,6 +79,9 @@ public final class EventDispatcher {
      * @throws MalformedEventException for an unreadable record or a type this consumer does not know what to do with
      */
     public Outcome dispatch(ConsumerRecord<String, String> record) {
+        if (ignoredByHeader(record)) {
+            return Outcome.IGNORED;
+        }
         return dispatch(InboundEvents.read(record), where(record));
     }
 
@@ -106,6 +109,9 @@ public final class EventDispatcher {
             try {
                 tx.executeWithoutResult(status -> {
                     for (ConsumerRecord<String, String> r : records) {
+                        if (ignoredByHeader(r)) {
+                            continue;
+                        }
                         EventEnvelope envelope = InboundEvents.read(r);
                         Handler<RelayEvent> handler = handlerFor(envelope, where(r));
                         if (handler != null) {
@@ -130,6 +136,21 @@ public final class EventDispatcher {
                         where(records.get(i)) + ": " + ex.getMessage(), ex, records.get(i));
             }
         }
+    }
+
+    /**
+     * Whether the record's {@code eventType} header names a type this consumer ignores: such a record is skipped
+     * without parsing its payload (most records on a shared topic are of no interest to a given consumer, and reading
+     * the envelope was most of what skipping them cost). A missing or unknown header is left to
+     * {@link InboundEvents#read}, which reports it.
+     */
+    private boolean ignoredByHeader(ConsumerRecord<String, String> record) {
+        if (ignored.isEmpty()) {
+            return false;
+        }
+        String type = InboundEvents.header(record, InboundEvents.HEADER_EVENT_TYPE);
+        return type != null
+                && EventType.fromWireName(type).map(ignored::contains).orElse(false);
     }
 
     private static String where(ConsumerRecord<?, ?> r) {

@@ -64,4 +64,23 @@ class EventDispatcherTests {
         assertThatThrownBy(() -> dispatcher.dispatch(noHeaders)).isInstanceOf(MalformedEventException.class);
         assertThat(EventType.ITEM_PROBED.wireName()).isEqualTo("item.probed");
     }
+
+    @Test
+    void skipsARecordOfAnIgnoredTypeByItsHeaderWithoutReadingThePayload() {
+        ConsumerRecord<String, String> ignoredType = new ConsumerRecord<>("relay.import-item", 0, 3L, "k", "not json");
+        ignoredType
+                .headers()
+                .add(InboundEvents.HEADER_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        ignoredType.headers().add(InboundEvents.HEADER_EVENT_TYPE, "item.probed".getBytes(StandardCharsets.UTF_8));
+        assertThat(dispatcher.dispatch(ignoredType)).isEqualTo(EventDispatcher.Outcome.IGNORED);
+        dispatcher.dispatchAll(java.util.List.of(ignoredType)); // nothing to apply, nothing thrown
+
+        // a type the consumer handles is read, and the unreadable payload is reported
+        ConsumerRecord<String, String> handledType = new ConsumerRecord<>("relay.import-item", 0, 4L, "k", "not json");
+        handledType
+                .headers()
+                .add(InboundEvents.HEADER_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        handledType.headers().add(InboundEvents.HEADER_EVENT_TYPE, "item.cancelled".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> dispatcher.dispatch(handledType)).isInstanceOf(MalformedEventException.class);
+    }
 }
