@@ -119,6 +119,25 @@ final class Browser implements AutoCloseable {
         return cmd("GET", "/url", null).asString();
     }
 
+    /**
+     * The page's URL once it contains {@code fragment} (waiting up to 15 s): a click that submits a form returns as
+     * soon as the browser has sent it, so right after it the URL can still be the page the form was on.
+     */
+    String awaitUrlContaining(String fragment) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        String url = url();
+        while (!url.contains(fragment) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            url = url();
+        }
+        return url;
+    }
+
     /** The element's id, or null when there is none. */
     String find(String css) {
         try {
