@@ -94,8 +94,8 @@ GW_HEAP="${BENCH_GW_HEAP:-256m}"
 # Netty's default is at least 4, i.e. twice the cores here), and glibc limited to 2 malloc arenas (MALLOC_ARENA_MAX,
 # set in the gateway's environment below); a 64 MiB young generation (requests' garbage dies young; the streams' live
 # set of ~180 MB sits in the old generation, so eden plus old stays inside the heap instead of all of it being touched)
-# and glibc's free memory handed back every 2 s (TrimNativeHeapInterval). BENCH_GW_JVM_OPTS replaces these flags altogether (then BENCH_GW_HEAP is
-# not used); the 2026-12-01 reference ran with "-Xms512m -Xmx512m -XX:+UseG1GC".
+# and glibc's free memory handed back every 2 s (TrimNativeHeapInterval). BENCH_GW_JVM_OPTS replaces these flags
+# altogether (then BENCH_GW_HEAP is not used); the 2026-12-01 reference ran with "-Xms512m -Xmx512m -XX:+UseG1GC".
 if [ -n "${BENCH_GW_JVM_OPTS:-}" ]; then
   read -r -a GW_JVM_OPTS <<< "$BENCH_GW_JVM_OPTS"
 else

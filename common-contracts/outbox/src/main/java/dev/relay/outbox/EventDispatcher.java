@@ -107,18 +107,7 @@ public final class EventDispatcher {
     public void dispatchAll(List<ConsumerRecord<String, String>> records) {
         if (records.size() > 1) {
             try {
-                tx.executeWithoutResult(status -> {
-                    for (ConsumerRecord<String, String> r : records) {
-                        if (ignoredByHeader(r)) {
-                            continue;
-                        }
-                        EventEnvelope envelope = InboundEvents.read(r);
-                        Handler<RelayEvent> handler = handlerFor(envelope, where(r));
-                        if (handler != null) {
-                            apply(handler, envelope);
-                        }
-                    }
-                });
+                tx.executeWithoutResult(status -> records.forEach(this::applyRecord));
                 return;
             } catch (RuntimeException batchFailed) {
                 log.debug(
@@ -151,6 +140,16 @@ public final class EventDispatcher {
         String type = InboundEvents.header(record, InboundEvents.HEADER_EVENT_TYPE);
         return type != null
                 && EventType.fromWireName(type).map(ignored::contains).orElse(false);
+    }
+
+    /** One record's inbox mark and handler, in the caller's transaction (the batch's). */
+    private Outcome applyRecord(ConsumerRecord<String, String> record) {
+        if (ignoredByHeader(record)) {
+            return Outcome.IGNORED;
+        }
+        EventEnvelope envelope = InboundEvents.read(record);
+        Handler<RelayEvent> handler = handlerFor(envelope, where(record));
+        return handler == null ? Outcome.IGNORED : apply(handler, envelope);
     }
 
     private static String where(ConsumerRecord<?, ?> r) {

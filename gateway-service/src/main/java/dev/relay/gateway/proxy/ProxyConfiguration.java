@@ -4,6 +4,7 @@ import dev.relay.gateway.config.ReplicaId;
 import dev.relay.gateway.health.ChannelHealth;
 import dev.relay.gateway.health.HealthEvents;
 import dev.relay.gateway.introspect.DebugRecorder;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationPredicate;
 import java.time.Clock;
@@ -66,8 +67,8 @@ public class ProxyConfiguration {
     @Bean(destroyMethod = "stop")
     WheelTimeouts wheelTimeouts(MeterRegistry registry) {
         WheelTimeouts timeouts = new WheelTimeouts();
-        io.micrometer.core.instrument.Gauge.builder("relay_gateway_pending_timeouts", timeouts, WheelTimeouts::pending)
-                .description("hot-path timeouts armed on the timing wheel (about three per request in flight)")
+        Gauge.builder("relay_gateway_pending_timeouts", timeouts, WheelTimeouts::pending)
+                .description("hot-path timeouts armed on the timing wheel (one to three per request in flight)")
                 .register(registry);
         return timeouts;
     }
