@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.relay.testsupport.RelayInfrastructure;
 import dev.relay.testsupport.RelayIntegrationTest;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,17 +38,7 @@ class DurableTimersIntegrationTests {
 
     @BeforeAll
     static void schema(RelayInfrastructure infra) throws Exception {
-        ds = new DriverManagerDataSource(infra.jdbcUrl(), infra.adminUser(), infra.adminPassword());
-        try (Connection c = ds.getConnection();
-                Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-            s.execute("CREATE SCHEMA " + SCHEMA);
-            String ddl = new String(DurableTimersIntegrationTests.class
-                    .getResourceAsStream("/db/relay-outbox/V0_2__durable_timers.sql")
-                    .readAllBytes());
-            s.execute("SET search_path TO " + SCHEMA);
-            s.execute(ddl);
-        }
+        ds = OwnSchema.create(infra, SCHEMA, "V0_2__durable_timers.sql");
         jdbc = JdbcClient.create(ds);
         tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
         timers = new DurableTimers(jdbc, new OutboxProperties(SCHEMA, null, null, null, null), Clock.systemUTC());
@@ -58,10 +46,7 @@ class DurableTimersIntegrationTests {
 
     @AfterAll
     static void dropSchema() throws Exception {
-        try (Connection c = ds.getConnection();
-                Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-        }
+        OwnSchema.drop(ds, SCHEMA);
     }
 
     @BeforeEach

@@ -12,8 +12,6 @@ import dev.relay.contracts.ItemStageStarted;
 import dev.relay.testsupport.RelayInfrastructure;
 import dev.relay.testsupport.RelayIntegrationTest;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,29 +50,17 @@ class EventDispatcherBatchIntegrationTests {
 
     @BeforeAll
     static void schema(RelayInfrastructure infra) throws Exception {
-        ds = new DriverManagerDataSource(infra.jdbcUrl(), infra.adminUser(), infra.adminPassword());
-        try (Connection c = ds.getConnection();
-                Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-            s.execute("CREATE SCHEMA " + SCHEMA);
-            String ddl = new String(EventDispatcherBatchIntegrationTests.class
-                    .getResourceAsStream("/db/relay-outbox/V0_1__relay_outbox_and_inbox.sql")
-                    .readAllBytes());
-            s.execute("SET search_path TO " + SCHEMA);
-            s.execute(ddl);
-            s.execute("CREATE TABLE " + SCHEMA + ".effect (item_id uuid NOT NULL, tx bigint NOT NULL)");
-        }
+        ds = OwnSchema.create(infra, SCHEMA, "V0_1__relay_outbox_and_inbox.sql");
         jdbc = JdbcClient.create(ds);
+        jdbc.sql("CREATE TABLE " + SCHEMA + ".effect (item_id uuid NOT NULL, tx bigint NOT NULL)")
+                .update();
         tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
         inbox = new InboxGuard(jdbc, new OutboxProperties(SCHEMA, null, null, null, null));
     }
 
     @AfterAll
     static void dropSchema() throws Exception {
-        try (Connection c = ds.getConnection();
-                Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-        }
+        OwnSchema.drop(ds, SCHEMA);
     }
 
     @BeforeEach
@@ -107,6 +93,17 @@ class EventDispatcherBatchIntegrationTests {
         return EventEnvelope.wrap(new ItemCancelled(UUID.randomUUID(), item, "it", Instant.now()), null);
     }
 
+    /** {@code n} cancellations of new items at consecutive offsets (a mutable list); their items added to {@code items}. */
+    private static List<ConsumerRecord<String, String>> cancellations(int n, long firstOffset, List<UUID> items) {
+        List<ConsumerRecord<String, String>> poll = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            UUID item = UUID.randomUUID();
+            items.add(item);
+            poll.add(record(cancelled(item), firstOffset + i));
+        }
+        return poll;
+    }
+
     private List<UUID> applied() {
         return jdbc.sql("SELECT item_id FROM " + SCHEMA + ".effect")
                 .query(UUID.class)
@@ -116,12 +113,7 @@ class EventDispatcherBatchIntegrationTests {
     @Test
     void appliesAPollInOneTransactionAndADuplicateInsideItOnce() {
         List<UUID> items = new ArrayList<>();
-        List<ConsumerRecord<String, String>> poll = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            UUID item = UUID.randomUUID();
-            items.add(item);
-            poll.add(record(cancelled(item), i));
-        }
+        List<ConsumerRecord<String, String>> poll = cancellations(5, 0, items);
         poll.add(record(
                 EventEnvelope.wrap(
                         new ItemStageStarted(UUID.randomUUID(), items.get(0), 1, ItemStage.PROBING, Instant.now()),
@@ -147,12 +139,7 @@ class EventDispatcherBatchIntegrationTests {
     @Test
     void aFailingRecordIsFoundOneByOneAndReportedWithTheRecordsBeforeItKept() {
         List<UUID> items = new ArrayList<>();
-        List<ConsumerRecord<String, String>> poll = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            UUID item = UUID.randomUUID();
-            items.add(item);
-            poll.add(record(cancelled(item), 100 + i));
-        }
+        List<ConsumerRecord<String, String>> poll = cancellations(5, 100, items);
         poison.add(items.get(2));
 
         assertThatThrownBy(() -> dispatcher.dispatchAll(poll))
