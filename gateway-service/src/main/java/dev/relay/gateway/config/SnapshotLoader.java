@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -224,8 +225,9 @@ public class SnapshotLoader implements SmartInitializingSingleton, DisposableBea
     }
 
     /**
-     * The previous snapshot with the changed entities re-read: each changed id is dropped and, when its row still
-     * exists, put back as it is now (a channel whose row version did not change keeps its route).
+     * The previous snapshot with the changed entities re-read: each changed id is put as its row is now, or removed
+     * when its row is gone (a channel whose row version did not change keeps its route). Only the changed entities are
+     * re-indexed ({@link RoutingSnapshot.Change}).
      */
     private RoutingSnapshot applyChanges(
             long version,
@@ -243,41 +245,39 @@ public class SnapshotLoader implements SmartInitializingSingleton, DisposableBea
                 default -> throw new IllegalStateException("unknown change kind " + c.kind());
             }
         }
-        Map<String, ChannelRoute> channels = new HashMap<>(previous.channelsById());
+        RoutingSnapshot.Change next = previous.change();
         Map<String, ChannelRoute> before = previous.channelsById();
+        Set<String> goneChannels = new HashSet<>(channelIds);
         for (String id : channelIds) {
-            channels.remove(id);
             unopenableIds.remove(id);
         }
         for (ChannelRecord c : repository.channelsByIds(channelIds)) {
+            goneChannels.remove(c.id());
             ChannelRoute same = before.get(c.id());
             if (same != null && same.version() == c.version()) {
-                channels.put(c.id(), same);
-                continue;
+                continue; // its route stands
             }
             try {
-                channels.put(c.id(), route(c, secretBox.open(c.credential())));
+                next.putChannel(route(c, secretBox.open(c.credential())));
             } catch (IllegalArgumentException ex) {
+                next.removeChannel(c.id()); // no route with a credential that does not open
                 unopenable.accept(c);
             }
         }
-        Map<String, GroupEntry> groups = new HashMap<>();
-        for (GroupEntry g : previous.groups()) {
-            if (!groupIds.contains(g.id())) {
-                groups.put(g.id(), g);
-            }
-        }
+        goneChannels.forEach(next::removeChannel);
+        Set<String> goneGroups = new HashSet<>(groupIds);
         for (GroupRecord g : repository.groupsByIds(groupIds)) {
-            groups.put(g.id(), group(g));
+            goneGroups.remove(g.id());
+            next.putGroup(group(g));
         }
-        Map<String, ClientKeyEntry> keys = new HashMap<>(previous.keysByHash());
-        if (!keyIds.isEmpty()) {
-            keys.values().removeIf(k -> keyIds.contains(k.id()));
-            for (KeyRecord k : repository.keysByIds(keyIds)) {
-                keys.put(k.keyHash(), key(k));
-            }
+        goneGroups.forEach(next::removeGroup);
+        Set<String> goneKeys = new HashSet<>(keyIds);
+        for (KeyRecord k : repository.keysByIds(keyIds)) {
+            goneKeys.remove(k.id());
+            next.putKey(k.keyHash(), key(k));
         }
-        return new RoutingSnapshot(version, channels.values(), groups.values(), keys);
+        goneKeys.forEach(next::removeKey);
+        return next.build(version);
     }
 
     /**
