@@ -5,6 +5,7 @@ import static dev.relay.gateway.admin.AdminResponses.blocking;
 import dev.relay.gateway.config.ChannelRecord;
 import dev.relay.gateway.config.ConfigFilter;
 import dev.relay.gateway.config.ConfigService;
+import dev.relay.gateway.config.ListCursor;
 import dev.relay.gateway.config.WriteResult;
 import dev.relay.gateway.routing.ChannelStatus;
 import java.util.Set;
@@ -40,8 +41,8 @@ class ChannelAdminController {
     Mono<ResponseEntity<byte[]>> list(ServerHttpRequest request) {
         return blocking(() -> {
             ConfigFilter filter = AdminQuery.filter(request, FILTERS, ChannelStatus.class);
-            return AdminResponses.list(
-                    config.channels(filter).stream().map(ChannelJson::view).toList());
+            return AdminQuery.page(
+                    config.channels(filter), filter, ChannelJson::view, r -> new ListCursor(r.createdAt(), r.id()));
         });
     }
 

@@ -6,6 +6,7 @@ import dev.relay.gateway.config.ConfigFilter;
 import dev.relay.gateway.config.ConfigService;
 import dev.relay.gateway.config.EntryStatus;
 import dev.relay.gateway.config.GroupRecord;
+import dev.relay.gateway.config.ListCursor;
 import dev.relay.gateway.config.WriteResult;
 import java.util.Set;
 import org.springframework.http.ResponseEntity;
@@ -40,8 +41,8 @@ class GroupAdminController {
     Mono<ResponseEntity<byte[]>> list(ServerHttpRequest request) {
         return blocking(() -> {
             ConfigFilter filter = AdminQuery.filter(request, FILTERS, EntryStatus.class);
-            return AdminResponses.list(
-                    config.groups(filter).stream().map(GroupJson::view).toList());
+            return AdminQuery.page(
+                    config.groups(filter), filter, GroupJson::view, r -> new ListCursor(r.createdAt(), r.id()));
         });
     }
 

@@ -7,6 +7,7 @@ import dev.relay.gateway.config.ConfigService;
 import dev.relay.gateway.config.CreatedKey;
 import dev.relay.gateway.config.KeyRecord;
 import dev.relay.gateway.config.KeyStatus;
+import dev.relay.gateway.config.ListCursor;
 import dev.relay.gateway.config.WriteResult;
 import java.util.Set;
 import org.springframework.http.ResponseEntity;
@@ -41,8 +42,11 @@ class KeyAdminController {
     Mono<ResponseEntity<byte[]>> list(ServerHttpRequest request) {
         return blocking(() -> {
             ConfigFilter filter = AdminQuery.filter(request, FILTERS, KeyStatus.class);
-            return AdminResponses.list(
-                    config.keys(filter).stream().map(k -> KeyJson.view(k, null)).toList());
+            return AdminQuery.page(
+                    config.keys(filter),
+                    filter,
+                    (KeyRecord k) -> KeyJson.view(k, null),
+                    r -> new ListCursor(r.createdAt(), r.id()));
         });
     }
 

@@ -196,7 +196,7 @@ public class ConfigRepository {
                     json.writeValueAsString(List.of(f.model())));
         }
         return w
-                .bind(jdbc.sql("SELECT " + CHANNEL_COLUMNS + " FROM channel" + w + " ORDER BY created_at, id"))
+                .bind(jdbc.sql("SELECT " + CHANNEL_COLUMNS + " FROM channel" + w + orderAndPage(f)))
                 .query(this::channel)
                 .list()
                 .stream()
@@ -343,7 +343,7 @@ public class ConfigRepository {
     public List<GroupRecord> listGroups(ConfigFilter f) {
         Where w = where(f);
         return w
-                .bind(jdbc.sql("SELECT " + GROUP_COLUMNS + " FROM client_group" + w + " ORDER BY created_at, id"))
+                .bind(jdbc.sql("SELECT " + GROUP_COLUMNS + " FROM client_group" + w + orderAndPage(f)))
                 .query(this::group)
                 .list()
                 .stream()
@@ -437,7 +437,7 @@ public class ConfigRepository {
             w.add("group_id = :groupId", "groupId", f.groupId());
         }
         return w
-                .bind(jdbc.sql("SELECT " + KEY_COLUMNS + " FROM client_key" + w + " ORDER BY created_at, id"))
+                .bind(jdbc.sql("SELECT " + KEY_COLUMNS + " FROM client_key" + w + orderAndPage(f)))
                 .query(this::key)
                 .list()
                 .stream()
@@ -548,10 +548,31 @@ public class ConfigRepository {
         if (f.externalRef() != null) {
             w.add("external_ref = :externalRef", "externalRef", f.externalRef());
         }
+        if (f.externalRefPrefix() != null) {
+            // text_pattern_ops index (V8): a prefix is an index range, whatever the database's collation
+            w.add("external_ref LIKE :refPrefix ESCAPE '\\'", "refPrefix", likePrefix(f.externalRefPrefix()));
+        }
+        if (f.notManagedBy() != null) {
+            w.add("managed_by IS DISTINCT FROM :notManagedBy", "notManagedBy", f.notManagedBy());
+        }
         if (f.status() != null) {
             w.add("status = :status", "status", f.status());
         }
+        if (f.after() != null) {
+            w.conditions.add("(created_at, id) > (:afterAt, :afterId)");
+            w.params.put("afterAt", Timestamp.from(f.after().createdAt()));
+            w.params.put("afterId", f.after().id());
+        }
         return w;
+    }
+
+    /** The list's order, and its page: one row more than the limit, so the caller knows whether a next page exists. */
+    private static String orderAndPage(ConfigFilter f) {
+        return " ORDER BY created_at, id" + (f.limit() > 0 ? " LIMIT " + (f.limit() + 1) : "");
+    }
+
+    private static String likePrefix(String prefix) {
+        return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
     }
 
     /** A conjunction of conditions with their named parameters. */

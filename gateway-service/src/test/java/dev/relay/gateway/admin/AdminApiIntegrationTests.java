@@ -187,6 +187,64 @@ class AdminApiIntegrationTests {
     }
 
     @Test
+    void listsPageInCreationOrderAndFilterByRefPrefixAndOwner() {
+        List<String> ids = new ArrayList<>();
+        for (String ref : List.of("run:a/1", "run:a/2", "run:a_/3", "run:ab/4", "run:a/5")) {
+            Response r = admin.post("/admin/v1/channels", channelJson(ref, "m-page"));
+            assertThat(r.status()).as(r.body()).isEqualTo(201);
+            ids.add(r.id());
+        }
+        // pages of two follow each other to the end, in creation order, with no row twice
+        List<String> paged = new ArrayList<>();
+        String after = null;
+        int pages = 0;
+        do {
+            JsonNode page = admin.get("/admin/v1/channels?managedBy=" + owner + "&limit=2"
+                            + (after == null ? "" : "&after=" + after))
+                    .json();
+            page.get("data").values().forEach(n -> paged.add(n.get("id").stringValue()));
+            after = page.get("next").isNull() ? null : page.get("next").stringValue();
+            pages++;
+        } while (after != null);
+        assertThat(paged).containsExactlyElementsOf(ids);
+        assertThat(pages).isEqualTo(3);
+        // the prefix is literal: '_' and '%' match only themselves
+        assertThat(admin.get("/admin/v1/channels?managedBy=" + owner + "&externalRefPrefix=run:a/")
+                        .json()
+                        .get("data")
+                        .values())
+                .extracting(n -> n.get("externalRef").stringValue())
+                .containsExactly("run:a/1", "run:a/2", "run:a/5");
+        assertThat(admin.get("/admin/v1/channels?managedBy=" + owner + "&externalRefPrefix=run:a_")
+                        .json()
+                        .get("data")
+                        .values())
+                .extracting(n -> n.get("externalRef").stringValue())
+                .containsExactly("run:a_/3");
+        assertThat(admin.get("/admin/v1/channels?managedBy=" + owner + "&externalRefPrefix=run:a%25")
+                        .json()
+                        .get("data")
+                        .size())
+                .isZero();
+        // what another manager owns: none of this owner's
+        JsonNode others = admin.get("/admin/v1/channels?notManagedBy=" + owner + "&model=m-page&limit=1000")
+                .json();
+        assertThat(others.get("data").values())
+                .noneMatch(n -> owner.equals(n.path("managedBy").asString(null)));
+        assertError(admin.get("/admin/v1/channels?limit=0"), 400, "invalid_request_error", "invalid_value", "limit");
+        assertError(admin.get("/admin/v1/channels?limit=1001"), 400, "invalid_request_error", "invalid_value", "limit");
+        assertError(
+                admin.get("/admin/v1/groups?after=not-a-cursor"),
+                400,
+                "invalid_request_error",
+                "invalid_value",
+                "after");
+        for (String id : ids) {
+            assertThat(admin.delete("/admin/v1/channels/" + id, null).status()).isEqualTo(204);
+        }
+    }
+
+    @Test
     void refusesAStaleIfMatchWith412AndChangesNothing() {
         Response created = admin.post("/admin/v1/channels", channelJson("c-412", "m-412"));
         String id = created.id();

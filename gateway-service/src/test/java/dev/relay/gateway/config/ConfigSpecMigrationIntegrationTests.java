@@ -106,10 +106,10 @@ class ConfigSpecMigrationIntegrationTests {
         assertThat(min.credential()).isEqualTo(new SealedSecret("k1", "c2", "sk-…2"));
 
         // the filters that looked into the dropped columns now look into spec
-        assertThat(repository.listChannels(new ConfigFilter(null, null, null, "grp_2", null)))
+        assertThat(repository.listChannels(ConfigFilter.groupAndModel("grp_2", null)))
                 .extracting(ChannelRecord::id)
                 .containsExactly("ch_full");
-        assertThat(repository.listChannels(new ConfigFilter(null, null, null, null, "m")))
+        assertThat(repository.listChannels(ConfigFilter.groupAndModel(null, "m")))
                 .extracting(ChannelRecord::id)
                 .containsExactly("ch_min");
         assertThat(repository.channelsRestrictedTo("grp_2")).containsExactly("ch_full");

@@ -65,6 +65,11 @@ public final class Detector {
 
     private Detector() {}
 
+    /** The external-ref prefix of every resource provisioned for a run ({@code run:<id>/}, as access-service names them). */
+    public static String runPrefix(java.util.UUID runId) {
+        return "run:" + runId + "/";
+    }
+
     public static String adminKind(ResourceKind kind) {
         return switch (kind) {
             case CHANNEL -> "channels";
@@ -161,7 +166,7 @@ public final class Detector {
                         row));
             }
         }
-        String runPrefix = runId == null ? null : "run:" + runId + "/";
+        String runPrefix = runId == null ? null : runPrefix(runId);
         live.forEach((kind, list) -> {
             for (JsonNode n : list) {
                 String ref = n.path("externalRef").asString("");

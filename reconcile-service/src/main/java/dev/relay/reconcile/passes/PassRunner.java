@@ -219,7 +219,13 @@ public class PassRunner implements TimerHandler {
         EdgeAdmin admin = new EdgeAdmin(host, box, http, properties.adminTimeout());
         Map<ResourceKind, List<JsonNode>> live = new EnumMap<>(ResourceKind.class);
         for (ResourceKind k : ON_HOST) {
-            live.put(k, admin.listManaged(Detector.adminKind(k), properties.managedBy()));
+            // a run's pass reads only that run's resources (the prefix of every ref access-service gives them)
+            live.put(
+                    k,
+                    runId == null
+                            ? admin.listManaged(Detector.adminKind(k), properties.managedBy())
+                            : admin.listManaged(
+                                    Detector.adminKind(k), properties.managedBy(), Detector.runPrefix(runId)));
         }
         List<LedgerRow> rows = ledger.rows(hostId, runId);
         return Detector.compare(rows, ledger.refs(hostId), live, runId, now, properties.orphanGrace());

@@ -24,6 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
 public final class EdgeAdmin {
 
     /** A change the host applied: the resource as the host now holds it and the config version the change produced. */
+    /** Rows per page when a whole list is read (the admin API's largest page). */
+    static final int PAGE = 1_000;
+
     public record Applied(JsonNode resource, long configVersion, boolean replayed) {
         public String id() {
             return resource.path("id").asString();
@@ -75,12 +78,34 @@ public final class EdgeAdmin {
 
     /** Every resource of a kind a manager owns on this host. */
     public List<JsonNode> listManaged(String kind, String managedBy) {
+        return listAll(kind, "managedBy=" + q(managedBy));
+    }
+
+    /**
+     * Every resource of a kind a manager created under an external-ref prefix (a run's: {@code run:<id>/}): read
+     * through the host's prefix index, however many other resources the host holds.
+     */
+    public List<JsonNode> listManaged(String kind, String managedBy, String externalRefPrefix) {
+        return listAll(kind, "managedBy=" + q(managedBy) + "&externalRefPrefix=" + q(externalRefPrefix));
+    }
+
+    /** Every resource of a kind matching {@code query}, following the list's pages ({@code next}) to the end. */
+    public List<JsonNode> listAll(String kind, String query) {
         List<JsonNode> out = new ArrayList<>();
-        for (JsonNode n : send("GET", "/" + kind + "?managedBy=" + q(managedBy), null, null)
-                .body()
-                .path("data")) {
-            out.add(n);
-        }
+        String after = null;
+        do {
+            JsonNode page = send(
+                            "GET",
+                            "/" + kind + "?" + query + "&limit=" + PAGE + (after == null ? "" : "&after=" + q(after)),
+                            null,
+                            null)
+                    .body();
+            for (JsonNode n : page.path("data")) {
+                out.add(n);
+            }
+            JsonNode next = page.path("next");
+            after = next.isString() && !next.asString().isEmpty() ? next.asString() : null;
+        } while (after != null);
         return out;
     }
 
