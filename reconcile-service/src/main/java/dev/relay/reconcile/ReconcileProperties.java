@@ -18,6 +18,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param accessServiceUrl where access-service re-verifies a ready item ({@code POST /internal/items/{id}/verification})
  * @param verifyAccess whether a pass re-verifies every ready item in scope through the edge (drift {@code
  *     ACCESS_BROKEN})
+ * @param verifyPerPass a pass over every run re-verifies at most this many ready items, those verified longest ago
+ *     first (0: all); a run's own pass verifies all of the run's items. Bounds a scheduled pass's work on a host
+ *     holding many items while every item still comes round (10,000 items at 200 per 15-minute pass: every 12.5 h)
  * @param afterRunDelay how long after {@code run.completed} its pass starts (the run's last provisioning events travel
  *     on other partitions and may still be on their way)
  */
@@ -34,7 +37,8 @@ public record ReconcileProperties(
         Integer maxAttempts,
         Duration afterRunDelay,
         String accessServiceUrl,
-        Boolean verifyAccess) {
+        Boolean verifyAccess,
+        Integer verifyPerPass) {
 
     public ReconcileProperties {
         masterKeyId = masterKeyId == null || masterKeyId.isBlank() ? "k1" : masterKeyId;
@@ -49,6 +53,10 @@ public record ReconcileProperties(
                 ? "http://127.0.0.1:8183"
                 : accessServiceUrl.replaceAll("/+$", "");
         verifyAccess = verifyAccess == null || verifyAccess;
+        verifyPerPass = verifyPerPass == null ? 200 : verifyPerPass;
+        if (verifyPerPass < 0) {
+            throw new IllegalArgumentException("relay.reconcile.verify-per-pass must be 0 (all) or more");
+        }
         if (scheduleInterval.isNegative() || adminTimeout.isNegative() || adminTimeout.isZero()) {
             throw new IllegalArgumentException("relay.reconcile durations must be positive");
         }

@@ -155,10 +155,17 @@ public class LedgerView {
     public record ReadyItem(UUID itemId, UUID runId) {}
 
     /** The ready items of one run, or (runId null) of every run whose resources are on the host. */
-    public List<ReadyItem> readyItems(String hostId, UUID runId) {
-        return jdbc.sql("SELECT DISTINCT r.item_id, r.run_id FROM ready_item r JOIN ledger_resource l ON l.item_id ="
-                        + " r.item_id WHERE r.ready AND l.host_id = :host"
-                        + (runId == null ? "" : " AND r.run_id = :run") + " ORDER BY r.run_id, r.item_id")
+    /**
+     * The ready items on a host whose resources the ledger holds: a run's all ({@code runId} given), or for a pass over
+     * every run at most {@code limit} of them (0 = no limit), those verified longest ago first.
+     */
+    public List<ReadyItem> readyItems(String hostId, UUID runId, int limit) {
+        String sql = "SELECT r.item_id, r.run_id FROM ready_item r WHERE r.ready AND EXISTS (SELECT 1 FROM"
+                + " ledger_resource l WHERE l.item_id = r.item_id AND l.host_id = :host)"
+                + (runId == null
+                        ? " ORDER BY r.verified_at NULLS FIRST, r.item_id" + (limit > 0 ? " LIMIT " + limit : "")
+                        : " AND r.run_id = :run ORDER BY r.item_id");
+        return jdbc.sql(sql)
                 .param("host", hostId)
                 .params(
                         runId == null
@@ -166,6 +173,14 @@ public class LedgerView {
                                 : java.util.Map.<String, Object>of("run", runId))
                 .query((rs, i) -> new ReadyItem(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)))
                 .list();
+    }
+
+    /** Notes that a ready item was just re-verified (it goes to the back of the next passes' queue). */
+    public void verified(UUID itemId, Instant at) {
+        jdbc.sql("UPDATE ready_item SET verified_at = :at WHERE item_id = :item")
+                .param("at", java.sql.Timestamp.from(at))
+                .param("item", itemId)
+                .update();
     }
 
     public boolean knowsRun(UUID runId) {

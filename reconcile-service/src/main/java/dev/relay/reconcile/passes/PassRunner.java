@@ -232,17 +232,21 @@ public class PassRunner implements TimerHandler {
     }
 
     /**
-     * Re-verification: each ready item in scope on the host is asked through the edge again (by access-service, the
+     * Re-verification: each ready item in scope on the host (a pass over every run: the {@code verify-per-pass}
+     * verified longest ago) is asked through the edge again (by access-service, the
      * holder of the run's key), pinned to each of its channels as the confirmation window does; a failure is drift
      * {@code ACCESS_BROKEN} with the window's evidence and classification. Reported, never repaired automatically.
      */
     private List<Detector.Finding> verifyAccess(String hostId, UUID runId, Set<UUID> skip) {
         List<Detector.Finding> out = new ArrayList<>();
-        for (LedgerView.ReadyItem ready : ledger.readyItems(hostId, runId)) {
+        for (LedgerView.ReadyItem ready : ledger.readyItems(hostId, runId, properties.verifyPerPass())) {
             if (skip.contains(ready.itemId())) {
                 continue;
             }
             JsonNode v = verifier.verify(ready.itemId()).orElse(null);
+            if (v != null) {
+                ledger.verified(ready.itemId(), clock.instant());
+            }
             if (v == null || v.path("ok").asBoolean()) {
                 continue;
             }

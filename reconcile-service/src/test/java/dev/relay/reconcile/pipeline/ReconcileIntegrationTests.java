@@ -538,6 +538,58 @@ class ReconcileIntegrationTests {
     }
 
     @Test
+    void aPassOverEveryRunVerifiesTheItemsVerifiedLongestAgoFirstAndAtMostItsShare() {
+        String host = HOST + "-verify";
+        UUID run = UUID.randomUUID();
+        List<UUID> items = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            UUID item = UUID.randomUUID();
+            items.add(item);
+            jdbc().sql("INSERT INTO ledger_resource (host_id, kind, external_ref, resource_id, run_id, item_id,"
+                            + " spec_hash, recorded_at) VALUES (:h, 'CHANNEL', :ref, :id, :run, :item, 'x', now())")
+                    .param("h", host)
+                    .param("ref", "run:" + run + "/item:" + item + "/channel:openai")
+                    .param("id", "ch_" + i)
+                    .param("run", run)
+                    .param("item", item)
+                    .update();
+            jdbc().sql("INSERT INTO ready_item (item_id, run_id, ready, updated_at, verified_at)"
+                            + " VALUES (:item, :run, true, now(), :at)")
+                    .param("item", item)
+                    .param("run", run)
+                    .param(
+                            "at",
+                            i == 0
+                                    ? null
+                                    : java.sql.Timestamp.from(Instant.now().minusSeconds(100 - i)))
+                    .update();
+        }
+        try {
+            dev.relay.reconcile.ledger.LedgerView view = new dev.relay.reconcile.ledger.LedgerView(dataSource);
+            // never verified first, then the oldest verification; at most the limit
+            assertThat(view.readyItems(host, null, 2))
+                    .extracting(dev.relay.reconcile.ledger.LedgerView.ReadyItem::itemId)
+                    .containsExactly(items.get(0), items.get(1));
+            view.verified(items.get(0), Instant.now());
+            view.verified(items.get(1), Instant.now());
+            assertThat(view.readyItems(host, null, 2))
+                    .extracting(dev.relay.reconcile.ledger.LedgerView.ReadyItem::itemId)
+                    .first()
+                    .isEqualTo(items.get(2));
+            // a run's own pass takes all of the run's items, whatever the limit
+            assertThat(view.readyItems(host, run, 2)).hasSize(3);
+            assertThat(view.readyItems(host, null, 0)).hasSize(3);
+        } finally {
+            jdbc().sql("DELETE FROM ready_item WHERE run_id = :run")
+                    .param("run", run)
+                    .update();
+            jdbc().sql("DELETE FROM ledger_resource WHERE run_id = :run")
+                    .param("run", run)
+                    .update();
+        }
+    }
+
+    @Test
     void theScheduleStartsAPassOverEveryRunAndMovesItselfAhead() {
         Instant before = Instant.now();
         tx.executeWithoutResult(s -> timers.schedule(Schedule.KIND, "all", Instant.now(), null));
