@@ -381,6 +381,8 @@ class AccessPipelineIntegrationTests {
                 .until(() -> byIndex(stack.run(s.runId()), 0).get("state").asString(), "ROLLED_BACK"::equals);
         assertThat(stack.client("GET", "/v1/models", s.clientKey(), null).statusCode())
                 .isEqualTo(200);
+        // the finished run's status follows its items
+        assertThat(stack.run(s.runId()).get("status").asString()).isEqualTo("partially_succeeded");
 
         // then the run: nothing of it remains, the key stops working, the hand-made channel is untouched
         assertThat(stack.operator("POST", "/api/import-runs/" + s.runId() + "/rollback", null)
@@ -392,6 +394,7 @@ class AccessPipelineIntegrationTests {
             run.get("items").forEach(i -> states.add(i.get("state").asString()));
             return states.stream().allMatch("ROLLED_BACK"::equals);
         });
+        assertThat(stack.run(s.runId()).get("status").asString()).isEqualTo("rolled_back");
         for (String[] r : recorded) {
             String kind = switch (r[0]) {
                 case "CHANNEL" -> "channels";

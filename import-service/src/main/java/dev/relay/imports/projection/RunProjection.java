@@ -448,13 +448,11 @@ public class RunProjection {
                 .param("k", runLockKey(runId))
                 .query((rs, i) -> 1)
                 .single();
-        Boolean open = jdbc.sql("SELECT completed_at IS NULL FROM import_run WHERE id = :id")
+        Map<String, Object> run = jdbc.sql("SELECT completed_at IS NULL AS open, status FROM import_run WHERE id = :id")
                 .param("id", runId)
-                .query(Boolean.class)
-                .single();
-        if (!Boolean.TRUE.equals(open)) {
-            return;
-        }
+                .query()
+                .singleRow();
+        boolean open = Boolean.TRUE.equals(run.get("open"));
         Map<String, Integer> counts = new LinkedHashMap<>();
         jdbc.sql("SELECT state, count(*) AS n FROM import_item WHERE run_id = :run GROUP BY state")
                 .param("run", runId)
@@ -485,6 +483,18 @@ public class RunProjection {
             status = RunStatus.PARTIALLY_SUCCEEDED;
         } else {
             status = RunStatus.FAILED;
+        }
+        if (!open) {
+            // a finished run whose items are rolled back afterwards: its status follows (succeeded → partially
+            // succeeded → rolled back); it completed once, so no second run.completed
+            String now = status.name().toLowerCase(java.util.Locale.ROOT);
+            if (!now.equals(run.get("status"))) {
+                jdbc.sql("UPDATE import_run SET status = :status WHERE id = :id")
+                        .param("status", now)
+                        .param("id", runId)
+                        .update();
+            }
+            return;
         }
         Instant now = clock.instant();
         jdbc.sql("UPDATE import_run SET status = :status, completed_at = :now WHERE id = :id")
