@@ -4,6 +4,7 @@ import dev.relay.gateway.api.EarlyAnswer;
 import dev.relay.gateway.edge.Admission.Admitted;
 import dev.relay.gateway.edge.Admission.Refused;
 import dev.relay.gateway.introspect.DebugRecorder;
+import dev.relay.gateway.proxy.ContextBarrier;
 import dev.relay.gateway.proxy.RequestPurpose;
 import dev.relay.gateway.routing.ClientKeyEntry;
 import dev.relay.gateway.routing.ClientKeys;
@@ -145,7 +146,7 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
         if (headers.getContentLength() > maxBodyBytes) {
             return refuseAfterBody(exchange, api, Refusal.tooLarge(maxBodyBytes));
         }
-        return DataBufferUtils.join(request.getBody(), maxBodyBytes)
+        return ContextBarrier.on(DataBufferUtils.join(request.getBody(), maxBodyBytes)
                 .map(buf -> {
                     byte[] b = new byte[buf.readableByteCount()];
                     buf.read(b);
@@ -166,7 +167,7 @@ public class EdgeApiWebFilter implements WebFilter, Ordered {
                     // the rest of a body without a declared length is still coming: close after answering
                     exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
                     return writer.refuse(exchange, api, Refusal.tooLarge(maxBodyBytes));
-                });
+                }));
     }
 
     /**

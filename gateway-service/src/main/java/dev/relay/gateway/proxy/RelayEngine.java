@@ -176,7 +176,8 @@ public class RelayEngine {
         if (a.count > 1) {
             metrics.retry(ch.id());
         }
-        return client.post(ch, request.path(), request.body(), a.call.stream(), request.headers())
+        // a context barrier below switchOnFirst, which reads the context for every item it passes
+        return ContextBarrier.on(client.post(ch, request.path(), request.body(), a.call.stream(), request.headers())
                 .name("relay.upstream") // a named source spares Reactor describing each timeout with a regex
                 .timeout(timeouts.after(firstByte), item -> Mono.never())
                 .switchOnFirst((signal, all) -> {
@@ -198,28 +199,24 @@ public class RelayEngine {
                             .onErrorReturn(new byte[0])
                             .flatMapMany(errorBody -> upstreamError(a, ch, next, head, errorBody));
                 })
-                .doOnCancel(() -> release(a, ch));
+                .doOnCancel(() -> release(a, ch)));
     }
 
     private Flux<RelaySignal> streamed(
             Attempts a, ChannelRoute ch, int next, Head head, Flux<byte[]> chunks, Duration firstByte) {
-        WheelTimeouts.IdleWatch idle = timeouts.idle(settings.streamIdleTimeout());
-        return chunks.name("relay.upstream-body")
-                .timeout(timeouts.after(firstByte), item -> idle.window())
-                .switchOnFirst((signal, all) -> {
-                    if (!signal.hasValue()) {
-                        Throwable e = signal.hasError()
-                                ? signal.getThrowable()
-                                : new IOException("upstream ended the stream before any data");
-                        return failAndNext(a, ch, next, UpstreamFailures.classify(e), head.status(), null, describe(e));
-                    }
-                    succeeded(a, ch);
-                    Flux<RelaySignal> bodies = all.map(Body::new);
-                    return Flux.<RelaySignal>just(
-                                    new Commit(ch, head.status(), head.headers(), List.copyOf(a.tried), a.count))
-                            .concatWith(bodies.onErrorResume(e -> Flux.just(
-                                    new MidStreamFailure(e, UpstreamFailures.classify(e) == FailureKind.TIMEOUT, ch))));
-                });
+        return timeouts.watch(chunks, firstByte, settings.streamIdleTimeout()).switchOnFirst((signal, all) -> {
+            if (!signal.hasValue()) {
+                Throwable e = signal.hasError()
+                        ? signal.getThrowable()
+                        : new IOException("upstream ended the stream before any data");
+                return failAndNext(a, ch, next, UpstreamFailures.classify(e), head.status(), null, describe(e));
+            }
+            succeeded(a, ch);
+            Flux<RelaySignal> bodies = all.map(Body::new);
+            return Flux.<RelaySignal>just(new Commit(ch, head.status(), head.headers(), List.copyOf(a.tried), a.count))
+                    .concatWith(bodies.onErrorResume(e -> Flux.just(
+                            new MidStreamFailure(e, UpstreamFailures.classify(e) == FailureKind.TIMEOUT, ch))));
+        });
     }
 
     /**

@@ -141,7 +141,7 @@ public class UpstreamClient {
         HttpClient client = lane().client(url.startsWith("https:"), channel.connectTimeout());
         // headers are set on the request itself: HttpClient.headers(...) would copy the client's whole configuration
         // once more for every request
-        return client.post()
+        return ContextBarrier.on(client.post()
                 .uri(url)
                 .send((req, out) -> {
                     HttpHeaders h = req.requestHeaders();
@@ -167,7 +167,7 @@ public class UpstreamClient {
                 })
                 .response((resp, bytes) -> Flux.<Object>just(
                                 new Head(resp.status().code(), resp.responseHeaders()))
-                        .concatWith(bytes.asByteArray()));
+                        .concatWith(bytes.asByteArray())));
     }
 
     public void dispose() {

@@ -5,18 +5,20 @@ import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Flux;
 
 /**
  * The hot path's timeouts (first byte, stream idle, total) on one hashed timing wheel with 10 ms ticks, instead of a
  * {@code Mono.delay} per timeout on Reactor's parallel scheduler: arming a wheel timeout is a lock-free queue insert
  * and cancelling one a flag, where the scheduler takes a lock on a shared delay queue (and may wake its thread) both
- * times. A stream's idle timeout is one wheel entry per idle period, however many chunks it carries: a chunk only
- * notes its time ({@link IdleWatch}). Timeouts fire up to one tick late, which no timeout of seconds notices.
+ * times. A stream's first-item and idle timeouts are one wheel entry at a time, however many chunks it carries: a
+ * chunk only notes its time ({@link #watch}). Timeouts fire up to one tick late, which no timeout of seconds notices.
  *
  * <p>The publishers are the trigger arguments of Reactor's {@code timeout(Publisher, Function)}: they emit one value
  * when the time is up, and the operator turns it into a {@code TimeoutException} unless an item came first.
@@ -47,9 +49,20 @@ public final class WheelTimeouts {
         };
     }
 
-    /** A fresh idle watch for one stream (see {@link IdleWatch}). */
-    public IdleWatch idle(Duration idle) {
-        return new IdleWatch(wheel, Math.max(1, idle.toNanos()));
+    /**
+     * {@code source} with a first-item timeout and, after it, an idle timeout between items, on one subscriber and one
+     * wheel entry per stream: an item only notes its time (no per-item trigger subscription, unlike
+     * {@code timeout(Publisher, Function)}). A timeout cancels the source and signals a {@link TimeoutException}.
+     */
+    public <T> Flux<T> watch(Flux<T> source, Duration first, Duration idle) {
+        long firstNanos = Math.max(1, first.toNanos());
+        long idleNanos = Math.max(1, idle.toNanos());
+        return new Flux<>() {
+            @Override
+            public void subscribe(CoreSubscriber<? super T> actual) {
+                source.subscribe(new Watch<>(actual, wheel, firstNanos, idleNanos));
+            }
+        };
     }
 
     public void stop() {
@@ -105,84 +118,118 @@ public final class WheelTimeouts {
     }
 
     /**
-     * A stream's idle timeout: {@link #window()} is called for every chunk (it is the per-item timeout of
-     * {@code timeout(first, item -> watch.window())}) and only records the chunk's time and the operator's newest
-     * trigger subscriber. One wheel entry is armed at a time; when it fires it either signals the newest window (no
-     * chunk for the whole idle time) or re-arms itself for the rest of the period. A stale signal (a chunk came in the
-     * meantime) is ignored by the timeout operator, which only honours the trigger of its current item.
+     * The subscriber of {@link #watch}. Signals stay serial although the wheel thread may time the stream out while
+     * the event loop delivers an item: {@code state} is 0 between items, 1 while one is delivered and 2 once the stream
+     * ended (completed, failed, cancelled or timed out); only the 0 → 2 step may signal a timeout, so a timeout never
+     * overlaps an item and an item after a timeout is dropped.
      */
-    public static final class IdleWatch implements TimerTask {
-        private final HashedWheelTimer wheel;
-        private final long idleNanos;
-        private final AtomicReference<Window> current = new AtomicReference<>();
-        private final AtomicBoolean armed = new AtomicBoolean();
-        private volatile long lastNanos;
+    static final class Watch<T> implements CoreSubscriber<T>, Subscription, TimerTask {
+        private static final AtomicIntegerFieldUpdater<Watch> STATE =
+                AtomicIntegerFieldUpdater.newUpdater(Watch.class, "state");
 
-        IdleWatch(HashedWheelTimer wheel, long idleNanos) {
+        private final CoreSubscriber<? super T> actual;
+        private final HashedWheelTimer wheel;
+        private final long firstNanos;
+        private final long idleNanos;
+        private Subscription upstream;
+        private volatile int state;
+        private volatile boolean started;
+        private volatile long lastNanos;
+        private volatile Timeout timeout;
+
+        Watch(CoreSubscriber<? super T> actual, HashedWheelTimer wheel, long firstNanos, long idleNanos) {
+            this.actual = actual;
             this.wheel = wheel;
+            this.firstNanos = firstNanos;
             this.idleNanos = idleNanos;
         }
 
-        /** The trigger for the period after the current chunk. */
-        public Publisher<Long> window() {
-            return s -> {
-                Window w = new Window(this, s);
-                s.onSubscribe(w);
-                lastNanos = System.nanoTime();
-                current.set(w);
-                if (!armed.get() && armed.compareAndSet(false, true)) {
-                    wheel.newTimeout(this, idleNanos, TimeUnit.NANOSECONDS);
-                }
-            };
+        @Override
+        public reactor.util.context.Context currentContext() {
+            return actual.currentContext();
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            upstream = s;
+            arm(firstNanos);
+            actual.onSubscribe(this);
+        }
+
+        @Override
+        public void onNext(T t) {
+            if (!STATE.compareAndSet(this, 0, 1)) {
+                return; // timed out or cancelled: the item is no one's
+            }
+            lastNanos = System.nanoTime();
+            if (!started) {
+                started = true;
+                disarm(); // the first-item entry; from now on the idle time counts
+                arm(idleNanos);
+            }
+            actual.onNext(t);
+            STATE.compareAndSet(this, 1, 0);
+        }
+
+        @Override
+        public void onError(Throwable e) {
+            if (STATE.getAndSet(this, 2) != 2) {
+                disarm();
+                actual.onError(e);
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            if (STATE.getAndSet(this, 2) != 2) {
+                disarm();
+                actual.onComplete();
+            }
+        }
+
+        @Override
+        public void request(long n) {
+            upstream.request(n);
+        }
+
+        @Override
+        public void cancel() {
+            STATE.set(this, 2);
+            disarm();
+            upstream.cancel();
         }
 
         @Override
         public void run(Timeout t) {
-            Window w = current.get();
-            if (w == null) { // the stream ended (or is between two chunks): disarm, unless a chunk re-armed the window
-                armed.set(false);
-                if (current.get() == null || !armed.compareAndSet(false, true)) {
-                    return;
-                }
-                w = current.get();
-                if (w == null) {
-                    armed.set(false);
-                    return;
-                }
+            if (state == 2 || t != timeout) {
+                return; // ended, or an entry replaced by a newer one
             }
-            long quiet = System.nanoTime() - lastNanos;
-            if (quiet >= idleNanos) {
-                w.fire();
-                armed.set(false);
-            } else {
-                wheel.newTimeout(this, idleNanos - quiet, TimeUnit.NANOSECONDS);
+            long wait = started ? idleNanos - (System.nanoTime() - lastNanos) : 0;
+            if (wait > 0 || !STATE.compareAndSet(this, 0, 2)) {
+                if (state != 2) {
+                    arm(Math.max(
+                            wait, TimeUnit.MILLISECONDS.toNanos(1))); // an item came meanwhile, or is being delivered
+                }
+                return;
+            }
+            upstream.cancel();
+            actual.onError(new TimeoutException(
+                    started
+                            ? "no data for " + TimeUnit.NANOSECONDS.toMillis(idleNanos) + " ms"
+                            : "no first data within " + TimeUnit.NANOSECONDS.toMillis(firstNanos) + " ms"));
+        }
+
+        private void arm(long nanos) {
+            timeout = wheel.newTimeout(this, nanos, TimeUnit.NANOSECONDS);
+            if (state == 2) {
+                disarm(); // ended while arming
             }
         }
 
-        private static final class Window implements Subscription {
-            private final IdleWatch watch;
-            private final Subscriber<? super Long> subscriber;
-            private volatile boolean cancelled;
-
-            Window(IdleWatch watch, Subscriber<? super Long> subscriber) {
-                this.watch = watch;
-                this.subscriber = subscriber;
-            }
-
-            void fire() {
-                if (!cancelled) {
-                    subscriber.onNext(0L);
-                    subscriber.onComplete();
-                }
-            }
-
-            @Override
-            public void request(long n) {}
-
-            @Override
-            public void cancel() {
-                cancelled = true;
-                watch.current.compareAndSet(this, null);
+        private void disarm() {
+            Timeout t = timeout;
+            if (t != null) {
+                t.cancel();
             }
         }
     }

@@ -47,29 +47,30 @@ class WheelTimeoutsTests {
 
     @Test
     void aStreamThatKeepsTalkingIsNotIdleAndHoldsOneWheelEntry() {
-        WheelTimeouts.IdleWatch idle = timeouts.idle(Duration.ofMillis(150));
         AtomicLong maxPending = new AtomicLong();
         // 40 chunks 10 ms apart: 400 ms in all, far longer than the idle timeout, never 150 ms quiet
-        List<Long> got = Flux.interval(Duration.ofMillis(10))
-                .take(40)
-                .doOnNext(i -> maxPending.accumulateAndGet(timeouts.pending(), Math::max))
-                .timeout(timeouts.after(Duration.ofSeconds(1)), item -> idle.window())
+        List<Long> got = timeouts.watch(
+                        Flux.interval(Duration.ofMillis(10))
+                                .take(40)
+                                .doOnNext(i -> maxPending.accumulateAndGet(timeouts.pending(), Math::max)),
+                        Duration.ofSeconds(1),
+                        Duration.ofMillis(150))
                 .onErrorResume(TimeoutException.class, e -> Flux.just(TIMED_OUT))
                 .collectList()
                 .block(Duration.ofSeconds(5));
         assertThat(got).hasSize(40).doesNotContain(TIMED_OUT);
-        // the first-byte entry and the idle watch's one entry, not one per chunk
+        // one entry at a time (the first-item one, then the idle one; a cancelled one may wait for its tick), not one
+        // per chunk
         assertThat(maxPending.get()).isLessThanOrEqualTo(2);
     }
 
     @Test
     void aStreamThatFallsSilentTimesOutAfterTheIdleTime() {
-        WheelTimeouts.IdleWatch idle = timeouts.idle(Duration.ofMillis(150));
         long start = System.nanoTime();
-        List<Long> got = Flux.interval(Duration.ofMillis(10))
-                .take(10)
-                .concatWith(Flux.never())
-                .timeout(timeouts.after(Duration.ofSeconds(1)), item -> idle.window())
+        List<Long> got = timeouts.watch(
+                        Flux.interval(Duration.ofMillis(10)).take(10).concatWith(Flux.never()),
+                        Duration.ofSeconds(1),
+                        Duration.ofMillis(150))
                 .onErrorResume(TimeoutException.class, e -> Flux.just(TIMED_OUT))
                 .collectList()
                 .block(Duration.ofSeconds(5));
@@ -81,12 +82,23 @@ class WheelTimeoutsTests {
 
     @Test
     void theFirstByteTimeoutStillAppliesToAStreamThatNeverStarts() {
-        WheelTimeouts.IdleWatch idle = timeouts.idle(Duration.ofSeconds(10));
-        List<Long> got = Flux.<Long>never()
-                .timeout(timeouts.after(Duration.ofMillis(100)), item -> idle.window())
+        List<Long> got = timeouts.watch(Flux.<Long>never(), Duration.ofMillis(100), Duration.ofSeconds(10))
                 .onErrorResume(TimeoutException.class, e -> Flux.just(TIMED_OUT))
                 .collectList()
                 .block(Duration.ofSeconds(5));
         assertThat(got).containsExactly(TIMED_OUT);
+    }
+
+    @Test
+    void cancellingAWatchedStreamCancelsItsSourceAndDisarmsIt() throws InterruptedException {
+        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        reactor.core.Disposable d = timeouts.watch(
+                        Flux.<Long>never().doOnCancel(() -> cancelled.set(true)),
+                        Duration.ofMillis(200),
+                        Duration.ofMillis(200))
+                .subscribe(x -> {}, e -> cancelled.set(false));
+        d.dispose();
+        Thread.sleep(400);
+        assertThat(cancelled).as("cancelled, and no timeout signalled after it").isTrue();
     }
 }
