@@ -41,6 +41,7 @@ public final class Calls {
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Calls.class);
 
     private final HttpClient http;
     private final UrlGuard guard;
@@ -82,15 +83,23 @@ public final class Calls {
         } else {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         }
+        // a request id of our own: the edge answers with it and logs it, so a call is found on both sides
+        String requestId = "conf_" + java.util.UUID.randomUUID().toString().replace("-", "");
+        b.header("x-request-id", requestId);
         long start = System.nanoTime();
         HttpResponse<byte[]> res;
         try {
             res = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            if (e instanceof java.net.http.HttpTimeoutException) {
+                log.warn("{} {} ({}) got no answer within {} ms", method, path, requestId, ms);
+            }
             UpstreamErrors.UpstreamFailure f = UpstreamErrors.classify(e);
-            return new Answer(
-                    new ProbeCall(method, path, null, ms, f.detail()), null, null, null, f.failureClass(), null);
+            String detail = e instanceof java.net.http.HttpTimeoutException
+                    ? f.detail() + " (x-request-id " + requestId + ")"
+                    : f.detail();
+            return new Answer(new ProbeCall(method, path, null, ms, detail), null, null, null, f.failureClass(), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

@@ -102,6 +102,9 @@ final class Dispatch {
     }
 
     /** One client request being relayed. */
+    private static final org.slf4j.Logger ABORTS =
+            org.slf4j.LoggerFactory.getLogger("dev.relay.gateway.edge.ClientAborts");
+
     private final class Relayed {
         final ServerWebExchange exchange;
         final Endpoint endpoint;
@@ -210,9 +213,29 @@ final class Dispatch {
                                 : writer.buffered(exchange.getResponse(), endpoint.api, c, rest, t, meter);
                     })
                     .then()
-                    .doOnCancel(meter::clientAborted)
+                    .doOnCancel(() -> {
+                        meter.clientAborted();
+                        aborted();
+                    })
                     .doOnError(meter::failed)
                     .doFinally(sig -> meter.finish());
+        }
+
+        /** A client that goes away before its answer is logged once, with how long it waited and the connection's state. */
+        private void aborted() {
+            if (ABORTS.isInfoEnabled()) {
+                boolean open = exchange.getRequest()
+                                instanceof org.springframework.http.server.reactive.AbstractServerHttpRequest r
+                        && r.getNativeRequest() instanceof reactor.netty.Connection c
+                        && c.channel().isActive();
+                ABORTS.info(
+                        "request {} {} {}: the client went away after {} ms (connection {})",
+                        meter.requestId,
+                        exchange.getRequest().getMethod(),
+                        exchange.getRequest().getPath().value(),
+                        (System.nanoTime() - meter.start) / 1_000_000,
+                        open ? "still open" : "closed");
+            }
         }
 
         /** {@code count_tokens} without an Anthropic channel: a real BPE tokenizer over the request as it would be sent. */

@@ -42,7 +42,7 @@ final class RequestMeter {
     private final Endpoint endpoint;
     private final String model;
     private final boolean streaming;
-    private final long start;
+    final long start;
     private final ServerHttpRequest request;
     private final byte[] requestBody;
     private final boolean pinned;
