@@ -17,6 +17,8 @@ public final class AccountingTestDataCleanup implements BeforeAllCallback {
         SuiteCleanup.register(
                 context,
                 "access-accounting",
+                // a debit or top-up still arriving waits (its foreign key) until the consumers are gone
+                "SELECT id FROM access.consumer WHERE created_at >= ? FOR UPDATE",
                 "DELETE FROM access.usage_request WHERE ingested_at >= ?",
                 "DELETE FROM access.usage_hourly WHERE key_id LIKE 'itk-%' OR hour >= date_trunc('hour', ?::timestamptz)",
                 "DELETE FROM access.subscription_period p USING access.subscription s, access.consumer c"
