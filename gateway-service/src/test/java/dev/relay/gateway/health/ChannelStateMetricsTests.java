@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.relay.gateway.routing.ChannelRoute;
 import dev.relay.gateway.routing.ChannelStatus;
 import dev.relay.gateway.routing.RoutingSnapshot;
+import dev.relay.gateway.routing.RoutingSnapshotTests;
 import dev.relay.gateway.routing.SnapshotHolder;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -17,26 +17,9 @@ import org.junit.jupiter.api.Test;
 
 class ChannelStateMetricsTests {
 
+    /** An open channel serving "m" (the routing tests' fixture). */
     private static ChannelRoute channel(String id, ChannelStatus status) {
-        return new ChannelRoute(
-                id,
-                id,
-                dev.relay.contracts.Protocol.OPENAI,
-                URI.create("http://u/v1"),
-                "s",
-                Set.of("m"),
-                Map.of(),
-                Set.of(),
-                0,
-                1,
-                Map.of(),
-                null,
-                null,
-                null,
-                null,
-                null,
-                status,
-                1);
+        return RoutingSnapshotTests.channel(id, Set.of("m"), Set.of(), 0, status);
     }
 
     private static Double value(SimpleMeterRegistry registry, String id) {

@@ -21,12 +21,13 @@ import org.junit.jupiter.api.Test;
  * status, sorted by priority then id), both for snapshots built from scratch and for ones reached by thousands of
  * random incremental changes.
  */
-class RoutingSnapshotTests {
+public class RoutingSnapshotTests {
 
     private static final List<String> MODELS = List.of("m0", "m1", "m2", "m3");
     private static final List<String> GROUPS = List.of("g0", "g1", "g2", "g3", "g4");
 
-    static ChannelRoute channel(String id, Set<String> models, Set<String> groups, int priority, ChannelStatus status) {
+    public static ChannelRoute channel(
+            String id, Set<String> models, Set<String> groups, int priority, ChannelStatus status) {
         return new ChannelRoute(
                 id,
                 id,
